@@ -1,0 +1,1 @@
+"""Interactive panels (ipywidgets) built on the models and plots."""
