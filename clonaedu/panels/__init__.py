@@ -1,1 +1,10 @@
-"""Interactive panels (ipywidgets) built on the models and plots."""
+"""Interactive panels (ipywidgets) built on the models and plots.
+
+Each panel is a small class: its controls are attributes, its figure is built once and
+updated in place (see ``_base.FigurePanel``).
+"""
+
+from ._base import FigurePanel
+from .dose_explorer import DoseExplorer
+
+__all__ = ["FigurePanel", "DoseExplorer"]

@@ -1,0 +1,232 @@
+"""House style and figure helpers. Every function draws on a given Axes and returns its artists.
+
+One style for the whole course: the Okabe-Ito colour-blind-safe palette, fonts readable on a
+projector, units on every axis, direct labels instead of legends where possible, and a small
+sources footer. Model figures also carry :data:`ILLUSTRATIVE`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterable, Iterator
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+import pandas as pd
+from PIL import Image as PILImage
+
+from . import data
+
+__all__ = [
+    "COLORS", "ILLUSTRATIVE", "SCHEMATIC", "house_style", "new_figure", "add_footer",
+    "dose_spectrum", "update_dose_marker", "lay_bands_vs_label", "png_bytes", "StaticFigure",
+]
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+COLORS = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#7F7F7F",
+}
+
+ILLUSTRATIVE = "Illustrative model, not a prediction for any patient."
+SCHEMATIC = "Schematic only: the shape is qualitative, there are no data on this axis."
+
+_STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 13,
+    "axes.titlesize": 15,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 14,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
+    "legend.frameon": False,
+    "lines.linewidth": 2.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.prop_cycle": matplotlib.cycler(
+        color=[COLORS[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]
+    ),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.facecolor": "white",
+    "svg.hashsalt": "clonaedu",  # deterministic SVG ids
+}
+
+
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the course style while figures and artists are created."""
+    with matplotlib.rc_context(_STYLE):
+        yield
+
+
+def new_figure(width_in: float = 9.0, height_in: float = 4.6, **subplots) -> tuple[Figure, Axes]:
+    """A figure in the house style, not registered with pyplot (so it never auto-displays).
+
+    Returns ``(figure, axes)``; extra keyword arguments go to ``Figure.subplots``.
+    """
+    with house_style():
+        fig = Figure(figsize=(width_in, height_in), layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.subplots(**subplots)
+    return fig, ax
+
+
+def add_footer(fig: Figure, source_ids: Iterable[str], note: str | None = None) -> matplotlib.text.Text:
+    """Small footer naming the sources (by id) and an optional note such as :data:`ILLUSTRATIVE`."""
+    ids = list(dict.fromkeys(source_ids))
+    for sid in ids:  # fail early on an unknown id
+        data.cite(sid)
+    text = "Sources: " + ", ".join(ids) + " (full references at the end of the notebook)"
+    if note:
+        text = note + "   " + text
+    # Keep the footer clear of the axes: reserve about 0.3 inch at the bottom of the layout.
+    bottom = 0.3 / fig.get_figheight()
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
+    with house_style():
+        return fig.text(0.005, 0.008, text, fontsize=9.5, color="#333333", ha="left", va="bottom",
+                        wrap=True)
+
+
+def png_bytes(fig: Figure, *, draw: bool = True) -> bytes:
+    """The figure as PNG bytes (fast and deterministic: no timestamps). ``draw=False`` encodes
+    the canvas as it is (a panel that has just blitted its animated artists)."""
+    canvas = fig.canvas
+    if draw:
+        canvas.draw()
+    width, height = canvas.get_width_height(physical=True)
+    image = PILImage.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+class StaticFigure:
+    """A figure for a notebook cell: shows as PNG, and as its alt text wherever images cannot
+    show (screen readers of the text output, nbval's comparison, plain terminals)."""
+
+    def __init__(self, fig: Figure, alt: str):
+        if not alt.strip():
+            raise ValueError("every course figure needs alt text")
+        self.figure, self.alt = fig, alt.strip()
+
+    def _repr_png_(self) -> bytes:
+        return png_bytes(self.figure)
+
+    def __repr__(self) -> str:
+        return f"[Figure: {self.alt}]"
+
+
+# ---------------------------------------------------------------------------------------
+# The dose-spectrum figure: a number line of mg/day with the label landmarks.
+# ---------------------------------------------------------------------------------------
+_ZONE_COLORS = {"below": "#E8E8E8", "start": COLORS["sky"], "usual": COLORS["green"],
+                "high": COLORS["yellow"], "over": COLORS["vermillion"]}
+
+
+def dose_spectrum(ax: Axes, placement) -> dict:
+    """Draw the label landmarks for ``placement``'s indication as a number line of mg/day.
+
+    ``placement`` is a :class:`clonaedu.dosing.Placement`. Zones between landmarks are
+    shaded and labelled directly; the chosen daily total is a marker with its value.
+    Returns a dict of the artists, so a panel can move the marker in place with
+    :func:`update_dose_marker`.
+    """
+    ax.clear()
+    zones = placement.zones
+    x_max = max(placement.axis_max_mg_per_day, placement.total_mg_per_day * 1.08)
+    artists: dict = {"zones": [], "landmarks": []}
+    band = (0.36, 0.74)
+    with house_style():
+        for zone in zones:
+            hi = zone.high if zone.high is not None else x_max
+            patch = ax.axvspan(zone.low, hi, ymin=band[0], ymax=band[1], color=_ZONE_COLORS[zone.tone],
+                               alpha=0.35 if zone.tone != "over" else 0.25, lw=0,
+                               hatch="//" if zone.tone == "over" else None)
+            label = ax.text((zone.low + hi) / 2, sum(band) / 2, zone.label, ha="center", va="center",
+                            fontsize=11.5, transform=ax.get_xaxis_transform())
+            artists["zones"].append((patch, label))
+        for i, (name, value) in enumerate(placement.landmark_lines):
+            line = ax.axvline(value, ymin=band[0] - 0.04, ymax=band[1] + 0.04, color=COLORS["black"],
+                              lw=1.5, ls="--")
+            text = ax.text(value, band[1] + 0.06 + 0.12 * (i % 2), f"{name} {value:g}", ha="center",
+                           va="bottom", fontsize=11, transform=ax.get_xaxis_transform())
+            artists["landmarks"].append((line, text))
+        (marker,) = ax.plot([placement.total_mg_per_day], [band[0] - 0.02], marker="^", ms=16,
+                            color=COLORS["black"], transform=ax.get_xaxis_transform(),
+                            clip_on=False, zorder=5, lw=0)
+        callout = ax.text(placement.total_mg_per_day, band[0] - 0.12, "", ha="center", va="top",
+                          fontsize=12.5, fontweight="bold", transform=ax.get_xaxis_transform(), zorder=6)
+        ax.set_xlim(0, x_max)
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.grid(False)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlabel("Total daily dose (mg/day)")
+        title = ax.set_title(f"Where a daily dose falls: {placement.context_label}")
+    artists.update(marker=marker, callout=callout, title=title)
+    update_dose_marker(artists, placement)
+    return artists
+
+
+def update_dose_marker(artists: dict, placement) -> None:
+    """Move the marker and its callout to ``placement`` (the zones and title stay as drawn)."""
+    x = placement.total_mg_per_day
+    artists["marker"].set_xdata([x])
+    artists["marker"].set_color(COLORS["vermillion"] if placement.flagged else COLORS["black"])
+    artists["callout"].set_x(x)
+    artists["callout"].set_text(f"{x:g} mg/day")
+    artists["callout"].set_color(COLORS["vermillion"] if placement.flagged else COLORS["black"])
+
+
+def lay_bands_vs_label(ax: Axes) -> dict:
+    """The lay article's dose 'bands' (top row) against the label's panic-disorder landmarks
+    (bottom row) on one mg/day axis. Sources: lay_article (read critically), fda_klonopin_2023."""
+    bands = data.table("lay_bands")
+    lm = data.table("dose_landmarks").set_index(["indication", "population", "landmark"])
+    start, target, maximum = (float(lm.loc[("panic_disorder", "adult", k), "low"])
+                              for k in ("initial", "target", "maximum"))
+    x_max = maximum * 1.4
+    tones = {"low": COLORS["sky"], "moderate": COLORS["green"], "higher": COLORS["yellow"],
+             "maximum": COLORS["vermillion"]}
+    artists: dict = {"bands": [], "landmarks": []}
+    with house_style():
+        for row in bands.itertuples():
+            high = x_max if pd.isna(row.high_mg_per_day) else row.high_mg_per_day
+            patch = ax.barh(1, high - row.low_mg_per_day, left=row.low_mg_per_day, height=0.5,
+                            color=tones[row.band], alpha=0.55, edgecolor="white",
+                            hatch="//" if row.band == "maximum" else None)
+            name = f'"{row.band}"' + (f"\n(above {row.low_mg_per_day:g})" if pd.isna(row.high_mg_per_day) else "")
+            ax.text((row.low_mg_per_day + high) / 2, 1, name, ha="center", va="center", fontsize=11)
+            artists["bands"].append(patch)
+        for name, value in (("start", start), ("target", target), ("labelled maximum", maximum)):
+            (line,) = ax.plot([value, value], [-0.25, 0.3], color=COLORS["black"], lw=2)
+            ax.text(value, -0.35, f"{name}\n{value:g}", ha="center", va="top", fontsize=11)
+            artists["landmarks"].append(line)
+        ax.axvspan(maximum, x_max, ymin=0.0, ymax=0.45, color=COLORS["vermillion"], alpha=0.15, lw=0)
+        ax.text((maximum + x_max) / 2, 0.1, "above the\nlabelled maximum", ha="center", va="center",
+                fontsize=11, color="#8A3000")
+        ax.set_yticks([0, 1], ["US label\n(panic disorder)", "lay article\n'bands'"])
+        ax.set_ylim(-1.0, 1.5)
+        ax.set_xlim(0, x_max)
+        ax.grid(False, axis="y")
+        ax.set_xlabel("Total daily dose (mg/day)")
+        ax.set_title("The article's bands are not in the label")
+    return artists
+

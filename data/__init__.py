@@ -1,0 +1,1 @@
+"""The cited data tables and their schemas, installed as ``clonaedu.data_files`` (see clonaedu/data.py)."""

@@ -1,0 +1,54 @@
+"""Binder's environment.yml and pyproject.toml must name the same packages with the same versions."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*((?:[<>=!~]=?\s*[\w.*]+\s*,?\s*)*)$")
+
+
+def _parse(lines):
+    out = {}
+    for line in lines:
+        match = SPEC.match(line)
+        assert match, f"cannot read dependency {line!r}"
+        out[match.group(1).lower().replace("_", "-")] = match.group(2).replace(" ", "")
+    return out
+
+
+def conda_dependencies():
+    deps, inside = [], False
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        if line.startswith("dependencies:"):
+            inside = True
+        elif inside and line.strip().startswith("- "):
+            deps.append(line.strip()[2:])
+        elif inside and line and not line.startswith(" "):
+            inside = False
+    return _parse(deps)
+
+
+def test_environment_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = _parse(project["dependencies"])
+    conda = conda_dependencies()
+    python = conda.pop("python")
+    conda.pop("pip")
+    assert conda == runtime
+    # Binder's Python satisfies requires-python (">=3.11").
+    minimum = tuple(int(x) for x in project["requires-python"].removeprefix(">=").split("."))
+    assert tuple(int(x) for x in python.removeprefix("=").split(".")) >= minimum
+
+
+def test_the_parser_sees_a_mismatch():
+    assert _parse(["numpy>=1.26"]) != _parse(["numpy>=2.0"])
+    assert _parse(["ipywidgets >= 8.1"]) == {"ipywidgets": ">=8.1"}
+
+
+def test_binder_installs_the_package_and_opens_the_start_notebook():
+    post_build = (ROOT / "postBuild").read_text()
+    assert "pip install --no-deps ." in post_build
+    readme = (ROOT / "README.md").read_text()
+    assert "urlpath=lab/tree/notebooks/00_start_here.ipynb" in readme
+    assert readme.count("https://github.com/") >= 1
