@@ -19,7 +19,8 @@ from . import data
 
 __all__ = [
     "INDICATIONS", "POPULATIONS", "Zone", "Placement", "Tablets", "PediatricRange",
-    "landmarks", "place", "daily_total", "per_dose", "tablets_for", "pediatric_range",
+    "landmarks", "landmark_table", "place", "daily_total", "per_dose", "tablets_for",
+    "describe_tablets", "pediatric_range",
 ]
 
 INDICATIONS = {"panic_disorder": "panic disorder", "seizure_disorders": "seizure disorders"}
@@ -89,6 +90,18 @@ def landmarks(indication: str = "panic_disorder", population: str = "adult") -> 
     table = data.table("dose_landmarks")
     rows = table[(table.indication == indication) & (table.population == population)]
     return rows.set_index("landmark")
+
+
+def landmark_table(indication: str = "panic_disorder", population: str = "adult"):
+    """The landmarks as a readable table (landmark, value with unit, what the label says, source)."""
+    from .display import table
+
+    lm = landmarks(indication, population).reset_index()
+    lm["value"] = [f"{lo:g} {u}" if lo == hi else f"{lo:g} to {hi:g} {u}"
+                   for lo, hi, u in zip(lm.low, lm.high, lm.unit)]
+    lm["landmark"] = lm.landmark.str.replace("_", " ")
+    return table(lm, {"landmark": "landmark", "value": "value", "label_wording": "what the label says",
+                      "source_id": "source"})
 
 
 @dataclass(frozen=True)
@@ -314,7 +327,17 @@ class PediatricRange:
     initial_max_mg_per_day: float
     maintenance_mg_per_day: tuple[float, float]
     flags: tuple[str, ...]
+    doses_per_day: tuple[int, int] = (2, 3)
     source_id: str = "fda_klonopin_2023"
+
+    def describe(self) -> str:
+        """The ranges in words, for a student's worked example."""
+        (i_low, i_high), (m_low, m_high) = self.initial_mg_per_day, self.maintenance_mg_per_day
+        text = (f"At {self.weight_kg:g} kg: start with {i_low:g} to {i_high:g} mg/day (not more than "
+                f"{self.initial_max_mg_per_day:g} mg/day), in {self.doses_per_day[0]} or {self.doses_per_day[1]} "
+                f"divided doses; "
+                f"maintenance {m_low:g} to {m_high:g} mg/day.")
+        return text + "".join(f" ⚠ {flag}." for flag in self.flags)
 
 
 def pediatric_range(weight_kg) -> PediatricRange:
@@ -336,7 +359,9 @@ def pediatric_range(weight_kg) -> PediatricRange:
     def scale(name: str) -> tuple[float, float]:
         return (round(float(lm.loc[name, "low"]) * w, 6), round(float(lm.loc[name, "high"]) * w, 6))
 
-    return PediatricRange(w, scale("initial"), scale("initial_maximum")[0], scale("maintenance"), tuple(flags))
+    split = (int(lm.loc["doses_per_day", "low"]), int(lm.loc["doses_per_day", "high"]))
+    return PediatricRange(w, scale("initial"), scale("initial_maximum")[0], scale("maintenance"),
+                          tuple(flags), split)
 
 
 def daily_total(dose_mg, doses_per_day) -> float:
@@ -360,6 +385,8 @@ class Tablets:
 
     def __str__(self) -> str:
         name = {"tablet": "tablet", "odt": "ODT"}[self.form]
+        if not self.pieces:
+            return "0 tablets"
         parts = []
         for strength, count in self.pieces:
             if count == 0.5:
@@ -371,6 +398,20 @@ class Tablets:
 
 
 _QUANTUM_MG = 0.125  # every marketed strength, and half of a scored 0.5 mg tablet, is a multiple
+
+
+def describe_tablets(dose_mg, strengths_mg=None) -> str:
+    """One line on how a dose is made: from tablets if possible, otherwise from ODTs, or why not."""
+    dose = _dose(dose_mg, "dose_mg")
+    try:
+        return f"{dose:g} mg: {tablets_for(dose, 'tablet', strengths_mg)}"
+    except ValueError as tablet_error:
+        if strengths_mg is not None:
+            return f"{dose:g} mg: {tablet_error}"
+        try:
+            return f"{dose:g} mg: not from tablets; as ODTs: {tablets_for(dose, 'odt')}"
+        except ValueError:
+            return f"{dose:g} mg: cannot be made exactly from any marketed strength"
 
 
 def tablets_for(dose_mg, form: str = "tablet", strengths_mg=None) -> Tablets:

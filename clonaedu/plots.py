@@ -22,7 +22,8 @@ from . import data
 
 __all__ = [
     "COLORS", "ILLUSTRATIVE", "SCHEMATIC", "house_style", "new_figure", "add_footer",
-    "dose_spectrum", "update_dose_marker", "lay_bands_vs_label", "png_bytes", "StaticFigure",
+    "dose_spectrum", "update_dose_marker", "lay_bands_vs_label", "lay_bands_figure", "png_bytes",
+    "StaticFigure",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -230,3 +231,18 @@ def lay_bands_vs_label(ax: Axes) -> dict:
         ax.set_title("The article's bands are not in the label")
     return artists
 
+
+
+def lay_bands_figure() -> StaticFigure:
+    """The lay article's bands against the label, ready to show in a notebook."""
+    fig, ax = new_figure(9.0, 3.8)
+    lay_bands_vs_label(ax)
+    add_footer(fig, ["lay_article", "fda_klonopin_2023"])
+    lm = data.table("dose_landmarks").set_index(["indication", "population", "landmark"])
+    start, target, maximum = (float(lm.loc[("panic_disorder", "adult", k), "low"])
+                              for k in ("initial", "target", "maximum"))
+    top = data.table("lay_bands").set_index("band").loc["maximum", "low_mg_per_day"]
+    return StaticFigure(fig, f"The lay article's dose bands (low, moderate, higher, and a 'maximum' band above "
+                             f"{top:g} mg/day) drawn above the US label's panic-disorder landmarks: start "
+                             f"{start:g}, target {target:g} and labelled maximum {maximum:g} mg/day. The article's "
+                             f"top band lies entirely above the labelled maximum.")

@@ -50,5 +50,8 @@ def test_binder_installs_the_package_and_opens_the_start_notebook():
     post_build = (ROOT / "postBuild").read_text()
     assert "pip install --no-deps ." in post_build
     readme = (ROOT / "README.md").read_text()
-    assert "urlpath=lab/tree/notebooks/00_start_here.ipynb" in readme
-    assert readme.count("https://github.com/") >= 1
+    repo = re.search(r"^\[repo\]: https://github.com/([\w.-]+/[\w.-]+)$", readme, re.M).group(1)
+    binder = re.search(r"^\[binder\]: (\S+)$", readme, re.M).group(1)
+    # The Binder link is built from the repository address, which is written in one place.
+    assert binder == f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/notebooks/00_start_here.ipynb"
+    assert readme.count(repo) == 2

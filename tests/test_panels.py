@@ -15,7 +15,7 @@ def panel():
 def test_initial_state(panel):
     assert panel.placement.category == "target"
     assert panel.message_text.startswith("1 mg/day (0.5 mg twice daily): the label's target dose")
-    assert "Each 0.5 mg dose: 1 × 0.5 mg tablet." in panel.message_text
+    assert "Each dose is 0.5 mg: 1 × 0.5 mg tablet." in panel.message_text
     assert panel.png.startswith(b"\x89PNG")
     assert panel.renders == 1
 
@@ -28,7 +28,7 @@ def test_moving_the_dose_moves_the_marker_and_redraws(panel):
     assert panel.artists["callout"].get_text() == "2 mg/day"
     assert panel.png != before
     assert panel.renders == 2
-    assert "Each 1 mg dose: 1 × 1 mg tablet." in panel.message_text
+    assert "Each dose is 1 mg: 1 × 1 mg tablet." in panel.message_text
 
 
 def test_above_maximum_is_flagged_in_the_panel(panel):

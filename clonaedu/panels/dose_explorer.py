@@ -106,12 +106,5 @@ class DoseExplorer(FigurePanel):
         p = self.placement
         text = p.message(self.doses_per_day.value)
         each = dosing.per_dose(p.total_mg_per_day, self.doses_per_day.value)
-        try:
-            pieces = dosing.tablets_for(each, "tablet")
-            text += f" Each {each:g} mg dose: {pieces}."
-        except ValueError:
-            try:
-                text += f" Each {each:g} mg dose cannot be made from tablets; as ODTs: {dosing.tablets_for(each, 'odt')}."
-            except ValueError:
-                text += f" Each {each:g} mg dose cannot be made exactly from any marketed strength."
+        text += f" Each dose is {dosing.describe_tablets(each)}."
         self.set_message(text, warning=p.flagged)
