@@ -34,7 +34,8 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
-__all__ = ["DataError", "Dataset", "table", "sources", "cite", "references", "table_names"]
+__all__ = ["DataError", "Dataset", "default_dataset", "table", "sources", "cite", "references",
+           "table_names"]
 
 
 class DataError(ValueError):
@@ -235,28 +236,29 @@ def _default_root() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _default() -> Dataset:
+def default_dataset() -> Dataset:
+    """The course's own data (shared, cached): what :func:`table` and friends read."""
     return Dataset()
 
 
 def table_names() -> list[str]:
     """Names of every table in the course's data."""
-    return _default().table_names()
+    return default_dataset().table_names()
 
 
 def table(name: str) -> pd.DataFrame:
     """Validated table ``name`` from ``data/`` as a pandas DataFrame (units in column names)."""
-    return _default().table(name)
+    return default_dataset().table(name)
 
 
 def sources() -> pd.DataFrame:
     """The primary sources, indexed by ``source_id``."""
-    return _default().sources()
+    return default_dataset().sources()
 
 
 def cite(source_id: str) -> str:
     """A one-line citation for ``source_id``. Raises ``ValueError`` for an unknown id."""
-    return _default().cite(source_id)
+    return default_dataset().cite(source_id)
 
 
 class References:

@@ -9,6 +9,7 @@ Educational material, not medical advice.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -90,6 +91,14 @@ def landmarks(indication: str = "panic_disorder", population: str = "adult") -> 
     table = data.table("dose_landmarks")
     rows = table[(table.indication == indication) & (table.population == population)]
     return rows.set_index("landmark")
+
+
+@functools.lru_cache(maxsize=None)
+def _values(indication: str, population: str) -> dict[str, tuple[float, float]]:
+    """{landmark: (low, high)} for fast repeated look-ups (a panel places a dose on every
+    slider move); read-only use only."""
+    lm = landmarks(indication, population)
+    return {name: (float(lo), float(hi)) for name, lo, hi in zip(lm.index, lm.low, lm.high)}
 
 
 def landmark_table(indication: str = "panic_disorder", population: str = "adult"):
@@ -208,11 +217,11 @@ def place(total_mg_per_day, indication: str = "panic_disorder", population: str 
     """
     total = _dose(total_mg_per_day, "total_mg_per_day")
     _check_context(indication, population)
-    lm = landmarks(indication, population)
+    lm = _values(indication, population)
     flags: list[str] = []
     if indication == "panic_disorder":
         if population == "pediatric":
-            age = lm.loc["minimum_age", "low"]
+            age = lm["minimum_age"][0]
             raise ValueError(
                 f"the label gives no panic-disorder dosing for children: safety and effectiveness "
                 f"below {age:g} years have not been established"
@@ -229,8 +238,8 @@ def place(total_mg_per_day, indication: str = "panic_disorder", population: str 
     return _place_seizure_child(total, _weight(weight_kg), lm, flags)
 
 
-def _place_panic(total: float, lm: pd.DataFrame, flags: list[str]) -> Placement:
-    start, target, maximum = (float(lm.loc[k, "low"]) for k in ("initial", "target", "maximum"))
+def _place_panic(total: float, lm: dict, flags: list[str]) -> Placement:
+    start, target, maximum = (float(lm[k][0]) for k in ("initial", "target", "maximum"))
     if total < start - _TOL:
         category = "below_start"
     elif _equals(total, start):
@@ -260,8 +269,8 @@ def _place_panic(total: float, lm: pd.DataFrame, flags: list[str]) -> Placement:
     )
 
 
-def _place_seizure_adult(total: float, lm: pd.DataFrame, flags: list[str]) -> Placement:
-    initial_max, maximum = float(lm.loc["initial_maximum", "low"]), float(lm.loc["maximum", "low"])
+def _place_seizure_adult(total: float, lm: dict, flags: list[str]) -> Placement:
+    initial_max, maximum = float(lm["initial_maximum"][0]), float(lm["maximum"][0])
     if total < initial_max - _TOL:
         category = "initial_range"
     elif _equals(total, initial_max):
@@ -286,7 +295,7 @@ def _place_seizure_adult(total: float, lm: pd.DataFrame, flags: list[str]) -> Pl
     )
 
 
-def _place_seizure_child(total: float, weight: float, lm: pd.DataFrame, flags: list[str]) -> Placement:
+def _place_seizure_child(total: float, weight: float, lm: dict, flags: list[str]) -> Placement:
     rng = pediatric_range(weight)
     i_low, i_high = rng.initial_mg_per_day
     m_low, m_high = rng.maintenance_mg_per_day
@@ -347,19 +356,19 @@ def pediatric_range(weight_kg) -> PediatricRange:
     weights are computed but flagged. Source: fda_klonopin_2023 (dose_landmarks table).
     """
     w = _weight(weight_kg)
-    lm = landmarks("seizure_disorders", "pediatric")
+    lm = _values("seizure_disorders", "pediatric")
     flags = []
-    weight_limit = lm.loc["maximum_weight", "low"]
+    weight_limit = lm["maximum_weight"][0]
     if w > weight_limit:
         flags.append(
-            f"The label's paediatric schedule covers children up to {lm.loc['maximum_age', 'low']:g} years "
+            f"The label's paediatric schedule covers children up to {lm['maximum_age'][0]:g} years "
             f"or {weight_limit:g} kg; {w:g} kg is above that"
         )
 
     def scale(name: str) -> tuple[float, float]:
-        return (round(float(lm.loc[name, "low"]) * w, 6), round(float(lm.loc[name, "high"]) * w, 6))
+        return (round(float(lm[name][0]) * w, 6), round(float(lm[name][1]) * w, 6))
 
-    split = (int(lm.loc["doses_per_day", "low"]), int(lm.loc["doses_per_day", "high"]))
+    split = (int(lm["doses_per_day"][0]), int(lm["doses_per_day"][1]))
     return PediatricRange(w, scale("initial"), scale("initial_maximum")[0], scale("maintenance"),
                           tuple(flags), split)
 

@@ -1,0 +1,76 @@
+"""Per-update cost of every panel, measured side by side with the naive way, in one run.
+
+    .venv/bin/python benchmarks/panel_update.py [--changes 60]
+
+For each panel: set one control through a sequence of values and time each change until the
+new PNG is in the panel's Image widget (model + artists + render + encode). The naive way does
+the same change by building a fresh figure and rendering it with ``savefig``. Prints median and
+p95 per update and the ratio naive / in place. Goals (issue 3): median <= 20 ms per update and
+>= 4x faster than the naive way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from clonaedu import dosing, plots  # noqa: E402
+from clonaedu.panels import DoseExplorer  # noqa: E402
+
+
+def _naive_dose_explorer(total: float) -> bytes:
+    fig, ax = plots.new_figure(9.0, 3.6)
+    plots.dose_spectrum(ax, dosing.place(total))
+    plots.add_footer(fig, ["fda_klonopin_2023"])
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+# name -> (panel factory, control attribute, values cycled through, naive function of the value)
+CASES = {
+    "DoseExplorer (dose slider)": (DoseExplorer, "total", [0.5, 0.75, 1.0, 2.0, 4.5, 3.0], _naive_dose_explorer),
+}
+
+
+def _times(fn, values, n):
+    out = []
+    for i in range(n):
+        start = time.perf_counter()
+        fn(values[i % len(values)])
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _stats(ms):
+    ms = sorted(ms)
+    return statistics.median(ms), ms[int(0.95 * (len(ms) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=60, help="control changes per panel (>= 50)")
+    args = parser.parse_args()
+    print(f"{'panel':38} {'in place ms (median/p95)':>26} {'naive ms (median/p95)':>24} {'naive/in place':>15}")
+    for name, (factory, control, values, naive) in CASES.items():
+        panel = factory()
+        widget = getattr(panel, control)
+
+        def change(value, widget=widget):
+            widget.value = value if widget.value != value else values[0]
+
+        _times(change, values, 5)  # warm-up
+        fast = _stats(_times(change, values, args.changes))
+        _times(naive, values, 3)
+        slow = _stats(_times(naive, values, args.changes))
+        print(f"{name:38} {fast[0]:12.1f} / {fast[1]:<11.1f} {slow[0]:11.1f} / {slow[1]:<10.1f} {slow[0] / fast[0]:14.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,341 @@
+"""Compare clonazepam with other benzodiazepines and with the alternatives (teaching material).
+
+Educational material for nursing and pharmacy students, not medical advice. Nothing here is a
+prescribing conversion: never use it to choose, change, switch or stop anyone's medicine.
+
+Pure functions over three cited tables in ``data/`` (no plotting, no widgets):
+
+``benzo_equivalence.csv``
+    oral dose (mg) approximately equivalent to diazepam 10 mg in two published tables, the
+    Ashton Manual (2002) and the VA/DoD SUD guideline (2021), both as reproduced in Table 7 of
+    the 2025 Joint Clinical Practice Guideline on Benzodiazepine Tapering (``joint_taper_2025``).
+    The tables disagree (clonazepam 0.5 vs 1 mg, lorazepam 1 vs 2, oxazepam 20 vs 30,
+    temazepam 20 vs 15), so :func:`equivalent` returns a *range* across both, never one number.
+``benzodiazepines.csv``
+    elimination half-life, active-metabolite half-life and time to peak, in hours.
+``alternatives.csv``
+    SSRIs/SNRIs, buspirone, pregabalin, gabapentin, hydroxyzine and CBT: onset of benefit,
+    dependence or withdrawal potential, controlled-drug status and NICE CG113 position.
+
+Every row carries a ``source_id`` (see :func:`clonaedu.data.cite`) and a ``status``. Rows marked
+``unverified`` (seen only on secondary pages, or from a source without a confirmed primary
+identifier) stay in the data but are left out unless you pass ``include_unverified=True``.
+
+Public surface: :func:`equivalent` (-> :class:`Equivalence`), :func:`drugs`,
+:func:`equivalence_table`, :func:`half_lives`, :func:`times_to_peak`, :func:`alternatives`,
+and the :data:`CAVEAT` text. Each function takes an optional ``dataset`` (a
+:class:`clonaedu.data.Dataset`; tests use it) and reads the course's ``data/`` by default.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import data
+
+__all__ = [
+    "TABLES", "TABLE_LABELS", "CAVEAT", "CAVEAT_SOURCES", "MAX_PLAUSIBLE_DIAZEPAM_EQUIVALENT_MG",
+    "Equivalence", "drugs", "equivalent", "equivalence_table", "half_lives", "times_to_peak",
+    "alternatives",
+]
+
+#: The two published equivalence tables, in the order results list them.
+TABLES = ("ashton_2002", "va_dod_2021")
+TABLE_LABELS = {"ashton_2002": "Ashton Manual 2002", "va_dod_2021": "VA/DoD 2021"}
+
+#: Printed with every conversion. Sources: joint_taper_2025 (Table 7 and its note on switching
+#: gradually over 1 to 2 weeks) and scot_bz_quality_2024 (equivalents vary between authors and
+#: are based on clinical experience; individual variation).
+CAVEAT = (
+    "CAUTION - APPROXIMATE, FOR TEACHING ONLY. Benzodiazepine 'equivalent' doses are based on "
+    "clinical experience; published tables disagree (this range "
+    "spans two of them) and individual variation is large (for example with age, liver function and "
+    "interacting drugs). When a prescriber does switch one benzodiazepine for another, it is "
+    "done gradually over 1 to 2 weeks with review, not in one step. This is never a "
+    "prescribing conversion: do not use it to choose, change, switch or stop anyone's dose."
+)
+CAVEAT_SOURCES = ("joint_taper_2025", "scot_bz_quality_2024")
+
+#: Input check, not a clinical threshold: a dose whose diazepam equivalent exceeds this in
+#: either table is refused as a probable typo or unit error (e.g. 50 typed for 0.5).
+MAX_PLAUSIBLE_DIAZEPAM_EQUIVALENT_MG = 500.0
+
+_STATUS_OK = ("verified",)
+_STATUS_ALL = ("verified", "unverified")
+
+
+# -- loading -----------------------------------------------------------------------------------
+def _table(name: str, dataset: data.Dataset | None) -> pd.DataFrame:
+    return dataset.table(name) if dataset is not None else data.table(name)
+
+
+def _filter(frame: pd.DataFrame, include_unverified: bool) -> pd.DataFrame:
+    if not isinstance(include_unverified, bool):
+        raise ValueError(f"include_unverified must be True or False, got {include_unverified!r}")
+    keep = _STATUS_ALL if include_unverified else _STATUS_OK
+    return frame[frame["status"].isin(keep)].reset_index(drop=True)
+
+
+def _equivalence_rows(dataset, include_unverified) -> pd.DataFrame:
+    return _filter(_table("benzo_equivalence", dataset), include_unverified)
+
+
+# -- input checks ------------------------------------------------------------------------------
+def drugs(*, dataset: data.Dataset | None = None) -> list[str]:
+    """The benzodiazepines in the equivalence table (generic names, lower case, data order)."""
+    return list(dict.fromkeys(_table("benzo_equivalence", dataset)["drug"]))
+
+
+def _drug(value, name: str, known: list[str]) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a drug name (str), got {value!r}; known: {', '.join(known)}")
+    key = value.strip().lower()
+    if key not in known:
+        raise ValueError(
+            f"{name}: unknown benzodiazepine {value!r}; known (generic names): {', '.join(known)}"
+        )
+    return key
+
+
+def _dose_mg(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"dose_mg must be a number of milligrams, got {value!r}")
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError("dose_mg is NaN (not a number)")
+    if math.isinf(value):
+        raise ValueError(f"dose_mg must be finite, got {value}")
+    if value < 0:
+        raise ValueError(f"dose_mg cannot be negative, got {value:g}")
+    if value == 0:
+        raise ValueError("dose_mg must be greater than 0, got 0")
+    return value
+
+
+# -- equivalence -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Equivalence:
+    """An approximate equivalent-dose range across the published tables (teaching only).
+
+    Attributes (doses in mg, same unit as the input: a single dose or a daily total):
+        drug, dose_mg: what was converted.
+        to: the drug converted to.
+        low_mg, high_mg: the lowest and highest equivalent across the tables.
+        per_table: ``{table: equivalent mg}`` for each table holding both drugs
+            (``ashton_2002``, ``va_dod_2021``).
+        sources: source ids of the rows used (see :func:`clonaedu.data.cite`).
+        caveat: :data:`CAVEAT`, to be shown with the numbers, always.
+    """
+
+    drug: str
+    dose_mg: float
+    to: str
+    low_mg: float
+    high_mg: float
+    per_table: dict[str, float]
+    sources: tuple[str, ...]
+    caveat: str = field(default=CAVEAT, repr=False)
+
+    @property
+    def tables_agree(self) -> bool:
+        """True when every table gives the same equivalent (so the range is one number)."""
+        return math.isclose(self.low_mg, self.high_mg, rel_tol=1e-9)
+
+    def __str__(self) -> str:
+        span = f"{self.low_mg:g} mg" if self.tables_agree else f"{self.low_mg:g} to {self.high_mg:g} mg"
+        tables = "; ".join(f"{TABLE_LABELS.get(t, t)}: {mg:g} mg" for t, mg in self.per_table.items())
+        return f"{self.drug} {self.dose_mg:g} mg ~ {self.to} {span} ({tables}).\n{self.caveat}"
+
+
+def equivalent(
+    drug: str,
+    dose_mg: float,
+    to: str = "diazepam",
+    *,
+    include_unverified: bool = False,
+    dataset: data.Dataset | None = None,
+) -> Equivalence:
+    """Approximate equivalent of ``dose_mg`` of ``drug`` as a dose of ``to``, across both tables.
+
+    Each table states the oral dose (mg) of each drug taken as roughly equal to diazepam 10 mg
+    (``data/benzo_equivalence.csv``; source ``joint_taper_2025``, Table 7, which reproduces the
+    Ashton Manual 2002 and VA/DoD 2021 columns). Within one table the conversion goes through
+    diazepam: ``dose_mg * to_per_diazepam10 / drug_per_diazepam10``. The result keeps every
+    table's answer and the range they span, with :data:`CAVEAT`.
+
+    Args:
+        drug, to: generic names (case-insensitive), e.g. ``"clonazepam"``; see :func:`drugs`.
+        dose_mg: a dose or daily total in mg (> 0); the answer is in the same unit.
+        include_unverified: also use rows marked ``unverified`` (none are, today).
+
+    Raises:
+        ValueError: unknown ``drug`` or ``to`` (the message lists the known names); ``dose_mg``
+            not a finite number above 0, or above the equivalent of diazepam
+            :data:`MAX_PLAUSIBLE_DIAZEPAM_EQUIVALENT_MG` mg in either table (input check).
+
+    >>> r = equivalent("clonazepam", 0.5)
+    >>> (r.low_mg, r.high_mg, r.per_table)
+    (5.0, 10.0, {'ashton_2002': 10.0, 'va_dod_2021': 5.0})
+    """
+    rows = _equivalence_rows(dataset, include_unverified)
+    known = list(dict.fromkeys(rows["drug"]))
+    drug = _drug(drug, "drug", known)
+    to = _drug(to, "to", known)
+    dose = _dose_mg(dose_mg)
+
+    per_drug: dict[str, dict[str, float]] = {}
+    source_of: dict[tuple[str, str], str] = {}
+    for d, t, mg, sid in zip(rows["drug"], rows["table"], rows["dose_mg"], rows["source_id"]):
+        per_drug.setdefault(d, {})[t] = float(mg)
+        source_of[d, t] = sid
+    tables = [t for t in TABLES if t in per_drug[drug] and t in per_drug[to]]
+    if not tables:
+        raise ValueError(f"no equivalence table lists both {drug!r} and {to!r}")
+
+    diazepam_eq = [dose * per_drug["diazepam"][t] / per_drug[drug][t]
+                   for t in tables if "diazepam" in per_drug and t in per_drug["diazepam"]]
+    if diazepam_eq and max(diazepam_eq) > MAX_PLAUSIBLE_DIAZEPAM_EQUIVALENT_MG:
+        limit = min(MAX_PLAUSIBLE_DIAZEPAM_EQUIVALENT_MG * per_drug[drug][t] / per_drug["diazepam"][t]
+                    for t in tables if t in per_drug["diazepam"])
+        raise ValueError(
+            f"dose_mg={dose:g} mg of {drug} is not a plausible dose (input check: at most {limit:g} mg, "
+            f"the equivalent of diazepam {MAX_PLAUSIBLE_DIAZEPAM_EQUIVALENT_MG:g} mg); check the units"
+        )
+
+    per_table = {t: _tidy(dose * per_drug[to][t] / per_drug[drug][t]) for t in tables}
+    sources = tuple(dict.fromkeys(source_of[d, t] for t in tables for d in (drug, to)))
+    return Equivalence(
+        drug=drug, dose_mg=dose, to=to,
+        low_mg=min(per_table.values()), high_mg=max(per_table.values()),
+        per_table=per_table, sources=sources,
+    )
+
+
+def _tidy(value: float) -> float:
+    """Drop floating-point noise (0.1 * 3 -> 0.3) without changing any meaningful digit."""
+    return float(f"{value:.12g}")
+
+
+def equivalence_table(
+    *, include_unverified: bool = False, dataset: data.Dataset | None = None
+) -> pd.DataFrame:
+    """Dose (mg) taken as equivalent to diazepam 10 mg, one row per drug, one column per table.
+
+    Columns: ``drug``, ``ashton_2002``, ``va_dod_2021`` (mg), ``tables_agree`` (bool) and
+    ``source_id``. Source: ``joint_taper_2025`` Table 7. Approximate; see :data:`CAVEAT`.
+    """
+    rows = _equivalence_rows(dataset, include_unverified)
+    wide = rows.pivot(index="drug", columns="table", values="dose_mg")
+    wide = wide.reindex(index=list(dict.fromkeys(rows["drug"])),
+                        columns=[t for t in TABLES if t in wide.columns])
+    wide.columns.name = None
+    out = wide.reset_index()
+    values = out[[t for t in TABLES if t in out.columns]]
+    out["tables_agree"] = values.nunique(axis=1, dropna=False).eq(1)
+    srcs = rows.groupby("drug", sort=False)["source_id"].agg(lambda s: ";".join(dict.fromkeys(s)))
+    out["source_id"] = out["drug"].map(srcs)
+    return out
+
+
+# -- half-lives and time to peak ---------------------------------------------------------------
+def half_lives(
+    *, include_unverified: bool = False, dataset: data.Dataset | None = None
+) -> pd.DataFrame:
+    """Elimination half-life ranges in hours, one row per benzodiazepine (data order).
+
+    Columns: ``drug``, ``half_life_low_h``, ``half_life_high_h``, ``metabolite_low_h``,
+    ``metabolite_high_h`` (active metabolite; NaN where the source gives none), ``note``,
+    ``source_id`` (``;``-joined if the two rows differ) and ``status``. From
+    ``data/benzodiazepines.csv`` (mostly ``scot_bz_quality_2024``, adapted from the Ashton
+    Manual). A drug whose half-life row is unverified (today: alprazolam) is left out unless
+    ``include_unverified=True``. Half-life is not the duration of effect.
+    """
+    rows = _filter(_table("benzodiazepines", dataset), include_unverified)
+    records = []
+    for drug, group in rows.groupby("drug", sort=False):
+        by_q = {r.quantity: r for r in group.itertuples(index=False)}
+        parent = by_q.get("half_life")
+        if parent is None:
+            continue
+        meta = by_q.get("active_metabolite_half_life")
+        used = [r for r in (parent, meta) if r is not None]
+        records.append({
+            "drug": drug,
+            "half_life_low_h": parent.low_h,
+            "half_life_high_h": parent.high_h,
+            "metabolite_low_h": meta.low_h if meta is not None else math.nan,
+            "metabolite_high_h": meta.high_h if meta is not None else math.nan,
+            "note": parent.note,
+            "source_id": ";".join(dict.fromkeys(r.source_id for r in used)),
+            "status": "unverified" if any(r.status != "verified" for r in used) else "verified",
+        })
+    columns = ["drug", "half_life_low_h", "half_life_high_h", "metabolite_low_h",
+               "metabolite_high_h", "note", "source_id", "status"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def times_to_peak(
+    *, include_unverified: bool = False, dataset: data.Dataset | None = None
+) -> pd.DataFrame:
+    """Time to peak plasma concentration after an oral dose, in hours, where sourced.
+
+    Columns: ``drug``, ``low_h``, ``high_h``, ``note``, ``source_id``, ``status``. Today only
+    clonazepam is verified (1 to 4 h, US label ``fda_klonopin_pk_label``); alprazolam and
+    lorazepam rows are unverified. Plasma peak is not the same as onset of effect.
+    """
+    rows = _filter(_table("benzodiazepines", dataset), include_unverified)
+    rows = rows[rows["quantity"] == "time_to_peak"]
+    return rows.drop(columns="quantity").reset_index(drop=True)
+
+
+# -- alternatives ------------------------------------------------------------------------------
+_ASPECTS = ("onset", "dependence", "controlled_status", "nice_position")
+
+
+def alternatives(
+    *,
+    include_unverified: bool = False,
+    wide: bool = False,
+    dataset: data.Dataset | None = None,
+) -> pd.DataFrame:
+    """Alternatives to benzodiazepines: onset, dependence, controlled status, NICE position.
+
+    Long form (default): the rows of ``data/alternatives.csv`` (``option``, ``class``,
+    ``aspect``, ``summary``, ``low_weeks``, ``high_weeks``, ``source_id``, ``see_also``,
+    ``status``, ``note``). ``aspect`` is one of ``onset`` (weeks only where the source gives
+    numbers), ``dependence``, ``controlled_status`` (UK, where sourced) and ``nice_position``.
+
+    ``wide=True``: one row per option with a text column per aspect (NaN where nothing is
+    sourced), ``onset_low_weeks``, ``onset_high_weeks`` and ``sources`` (every id used, ``;``).
+
+    Sources include ``nice_cg113``, ``mendez2024``, ``jakubovski2019``, ``murphy1989``,
+    ``pregabalin_gad2014`` and ``nice_cg173``. Rows marked unverified (none today: facts
+    without a citable primary source, such as hydroxyzine's label wording, are not in the
+    table at all) are left out unless ``include_unverified=True``.
+    """
+    rows = _filter(_table("alternatives", dataset), include_unverified)
+    if not isinstance(wide, bool):
+        raise ValueError(f"wide must be True or False, got {wide!r}")
+    if not wide:
+        return rows
+    records = []
+    for option, group in rows.groupby("option", sort=False):
+        rec = {"option": option, "class": group["class"].iloc[0]}
+        by_aspect = {r.aspect: r for r in group.itertuples(index=False)}
+        for aspect in _ASPECTS:
+            r = by_aspect.get(aspect)
+            rec[aspect] = r.summary if r is not None else math.nan
+        onset = by_aspect.get("onset")
+        rec["onset_low_weeks"] = onset.low_weeks if onset is not None else math.nan
+        rec["onset_high_weeks"] = onset.high_weeks if onset is not None else math.nan
+        ids = []
+        for r in group.itertuples(index=False):
+            ids += [r.source_id, *r.see_also]
+        rec["sources"] = ";".join(dict.fromkeys(ids))
+        records.append(rec)
+    columns = ["option", "class", *_ASPECTS, "onset_low_weeks", "onset_high_weeks", "sources"]
+    return pd.DataFrame(records, columns=columns)

@@ -1,0 +1,269 @@
+"""clonaedu.compare and its three cited tables: real values, symmetry, sources, bad input."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clonaedu import compare, data
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+DRUGS = ["clonazepam", "alprazolam", "lorazepam", "diazepam", "chlordiazepoxide", "oxazepam", "temazepam"]
+OPTIONS = ["sertraline", "escitalopram", "venlafaxine", "duloxetine", "buspirone", "pregabalin",
+           "gabapentin", "hydroxyzine", "cbt"]
+# Table 7 of the 2025 Joint CPG: mg equivalent to diazepam 10 mg.
+ASHTON = {"clonazepam": 0.5, "alprazolam": 0.5, "lorazepam": 1, "diazepam": 10,
+          "chlordiazepoxide": 25, "oxazepam": 20, "temazepam": 20}
+VA_DOD = {"clonazepam": 1, "alprazolam": 1, "lorazepam": 2, "diazepam": 10,
+          "chlordiazepoxide": 25, "oxazepam": 30, "temazepam": 15}
+
+
+@pytest.fixture(scope="module")
+def ds() -> data.Dataset:
+    return data.Dataset(DATA)
+
+
+# -- equivalence values ------------------------------------------------------------------------
+def test_equivalence_table_is_table_7_for_every_drug(ds):
+    table = compare.equivalence_table(dataset=ds)
+    assert table["drug"].tolist() == DRUGS
+    assert dict(zip(table["drug"], table["ashton_2002"])) == ASHTON
+    assert dict(zip(table["drug"], table["va_dod_2021"])) == VA_DOD
+    assert dict(zip(table["drug"], table["tables_agree"])) == {
+        d: ASHTON[d] == VA_DOD[d] for d in DRUGS}
+    assert set(table["source_id"]) == {"joint_taper_2025"}
+
+
+def test_both_tables_present_for_every_drug(ds):
+    rows = ds.table("benzo_equivalence")
+    for drug in DRUGS:
+        assert sorted(rows.loc[rows["drug"] == drug, "table"]) == ["ashton_2002", "va_dod_2021"], drug
+    diazepam = rows[rows["drug"] == "diazepam"]
+    assert diazepam["dose_mg"].tolist() == [10.0, 10.0]
+
+
+def test_clonazepam_half_mg_is_diazepam_5_to_10_mg():
+    # Uses the course's own data/: the equivalence rows cite only already-merged sources.
+    r = compare.equivalent("clonazepam", 0.5)
+    assert (r.drug, r.dose_mg, r.to) == ("clonazepam", 0.5, "diazepam")
+    assert (r.low_mg, r.high_mg) == (5.0, 10.0)
+    assert r.per_table == {"ashton_2002": 10.0, "va_dod_2021": 5.0}
+    assert r.sources == ("joint_taper_2025",)
+    assert not r.tables_agree
+
+
+@pytest.mark.parametrize("drug, dose, to, low, high, ashton, va", [
+    ("lorazepam", 1, "diazepam", 5, 10, 10, 5),
+    ("diazepam", 10, "clonazepam", 0.5, 1, 0.5, 1),
+    ("diazepam", 20, "oxazepam", 40, 60, 40, 60),
+    ("clonazepam", 1, "lorazepam", 2, 2, 2, 2),          # the tables agree on this pair
+    ("clonazepam", 2, "alprazolam", 2, 2, 2, 2),
+    ("oxazepam", 30, "temazepam", 15, 30, 30, 15),
+    ("temazepam", 20, "diazepam", 10, 13.3333333333, 10, 13.3333333333),
+    ("chlordiazepoxide", 25, "diazepam", 10, 10, 10, 10),
+    ("clonazepam", 0.25, "chlordiazepoxide", 6.25, 12.5, 12.5, 6.25),
+    ("alprazolam", 0.5, "clonazepam", 0.5, 0.5, 0.5, 0.5),
+])
+def test_conversion_values(ds, drug, dose, to, low, high, ashton, va):
+    r = compare.equivalent(drug, dose, to, dataset=ds)
+    assert r.low_mg == pytest.approx(low, rel=1e-9)
+    assert r.high_mg == pytest.approx(high, rel=1e-9)
+    assert r.per_table["ashton_2002"] == pytest.approx(ashton, rel=1e-9)
+    assert r.per_table["va_dod_2021"] == pytest.approx(va, rel=1e-9)
+    assert r.tables_agree == (low == high)
+
+
+def test_names_are_case_and_space_insensitive(ds):
+    r = compare.equivalent("  Clonazepam ", 1, to="DIAZEPAM", dataset=ds)
+    assert (r.drug, r.to, r.low_mg, r.high_mg) == ("clonazepam", "diazepam", 10.0, 20.0)
+
+
+def test_no_floating_point_noise(ds):
+    # 0.1 mg lorazepam -> Ashton 0.1 * 10 / 1 = 1.0 exactly, VA 0.1 * 10 / 2 = 0.5 exactly
+    r = compare.equivalent("lorazepam", 0.1, dataset=ds)
+    assert r.per_table == {"ashton_2002": 1.0, "va_dod_2021": 0.5}
+    assert compare.equivalent("alprazolam", 0.3, "clonazepam", dataset=ds).per_table == {
+        "ashton_2002": 0.3, "va_dod_2021": 0.3}
+
+
+# -- symmetry ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("a, b", list(itertools.permutations(DRUGS, 2)))
+def test_round_trip_returns_the_input(ds, a, b):
+    dose = 10 * ASHTON[a] / 10  # a typical dose of a, equal to diazepam 10 mg in Ashton
+    there = compare.equivalent(a, dose, b, dataset=ds)
+    # per table, A -> B -> A gives the input back exactly
+    for table, mg in there.per_table.items():
+        back = compare.equivalent(b, mg, a, dataset=ds).per_table[table]
+        assert back == pytest.approx(dose, rel=1e-9)
+    # converting either bound of the range back gives a range that contains the input
+    for bound in (there.low_mg, there.high_mg):
+        back = compare.equivalent(b, bound, a, dataset=ds)
+        assert back.low_mg * (1 - 1e-9) <= dose <= back.high_mg * (1 + 1e-9)
+    # and B -> A is the mirror image: low/high swap roles through the reciprocal ratios
+    reverse = compare.equivalent(b, dose, a, dataset=ds)
+    assert there.low_mg * reverse.high_mg == pytest.approx(dose * dose, rel=1e-9)
+    assert there.high_mg * reverse.low_mg == pytest.approx(dose * dose, rel=1e-9)
+
+
+def test_identity_conversion(ds):
+    r = compare.equivalent("clonazepam", 0.5, "clonazepam", dataset=ds)
+    assert (r.low_mg, r.high_mg) == (0.5, 0.5)
+
+
+# -- caveat -----------------------------------------------------------------------------------
+def test_caveat_is_loud_and_always_attached(ds):
+    r = compare.equivalent("clonazepam", 0.5, dataset=ds)
+    assert r.caveat == compare.CAVEAT
+    text = compare.CAVEAT.lower()
+    for phrase in ("approximate", "clinical experience", "individual variation", "1 to 2 weeks",
+                   "never a prescribing conversion", "teaching"):
+        assert phrase in text, phrase
+    shown = str(r)
+    assert shown.startswith("clonazepam 0.5 mg ~ diazepam 5 to 10 mg (Ashton Manual 2002: 10 mg; VA/DoD 2021: 5 mg).")
+    assert compare.CAVEAT in shown
+    sources = ds.sources().index
+    assert all(s in sources for s in compare.CAVEAT_SOURCES)
+
+
+# -- half-lives, time to peak ------------------------------------------------------------------
+def test_half_lives_verified_by_default(ds):
+    hl = compare.half_lives(dataset=ds)
+    assert hl["drug"].tolist() == ["clonazepam", "lorazepam", "diazepam", "chlordiazepoxide",
+                                   "oxazepam", "temazepam"]
+    got = {r.drug: (r.half_life_low_h, r.half_life_high_h) for r in hl.itertuples()}
+    assert got == {"clonazepam": (18, 50), "lorazepam": (10, 20), "diazepam": (20, 100),
+                   "chlordiazepoxide": (5, 30), "oxazepam": (4, 15), "temazepam": (8, 22)}
+    meta = hl.set_index("drug")[["metabolite_low_h", "metabolite_high_h"]]
+    assert meta.loc["diazepam"].tolist() == [36, 200]
+    assert meta.loc["chlordiazepoxide"].tolist() == [36, 200]
+    assert meta.loc["clonazepam"].isna().all()
+    assert set(hl["status"]) == {"verified"}
+    assert set(hl["source_id"]) == {"scot_bz_quality_2024"}
+
+
+def test_half_lives_include_unverified_on_request(ds):
+    hl = compare.half_lives(include_unverified=True, dataset=ds)
+    assert len(hl) == 7
+    alp = hl.set_index("drug").loc["alprazolam"]
+    assert (alp.half_life_low_h, alp.half_life_high_h, alp.status) == (6, 12, "unverified")
+    assert alp.source_id == "ashton2002"
+
+
+def test_times_to_peak(ds):
+    verified = compare.times_to_peak(dataset=ds)
+    assert verified[["drug", "low_h", "high_h", "source_id"]].values.tolist() == [
+        ["clonazepam", 1, 4, "fda_klonopin_pk_label"]]
+    everything = compare.times_to_peak(include_unverified=True, dataset=ds)
+    assert dict(zip(everything["drug"], zip(everything["low_h"], everything["high_h"]))) == {
+        "clonazepam": (1, 4), "alprazolam": (1, 2), "lorazepam": (2, 2)}
+    assert set(everything.loc[everything["drug"] != "clonazepam", "status"]) == {"unverified"}
+
+
+# -- alternatives ------------------------------------------------------------------------------
+def test_alternatives_values(ds):
+    alt = compare.alternatives(dataset=ds)
+    assert set(alt["status"]) == {"verified"}
+    assert list(dict.fromkeys(alt["option"])) == OPTIONS
+    hyd = alt[alt["option"] == "hydroxyzine"]
+    assert hyd["aspect"].tolist() == ["nice_position"]  # label facts lack a citable set id
+    pre = alt[(alt["option"] == "pregabalin") & (alt["aspect"] == "onset")].iloc[0]
+    assert (math.isnan(pre.low_weeks), pre.high_weeks, pre.source_id) == (True, 1, "pregabalin_gad2014")
+    for drug in ("sertraline", "escitalopram", "venlafaxine", "duloxetine"):
+        onset = alt[(alt["option"] == drug) & (alt["aspect"] == "onset")].iloc[0]
+        assert (onset.high_weeks, onset.source_id, onset.see_also) == (8, "mendez2024", ["jakubovski2019"])
+    bus = alt[alt["option"] == "buspirone"]
+    assert sorted(bus["aspect"]) == ["dependence", "onset"]
+    assert set(bus["source_id"]) == {"murphy1989"}
+    controlled = alt[alt["aspect"] == "controlled_status"]
+    assert sorted(controlled["option"]) == ["gabapentin", "pregabalin"]
+    assert all("Class C" in s and "1 April 2019" in s for s in controlled["summary"])
+
+
+def test_alternatives_unverified_excluded_by_default_included_on_request(ds, tmp_path):
+    # No alternatives row is unverified today, so mark one unverified in a copy of the data.
+    root = tmp_path / "data"
+    shutil.copytree(ds.root, root)
+    path = root / "alternatives.csv"
+    text = path.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("gabapentin,gabapentinoid,dependence,"))
+    path.write_text(text.replace(row, row.replace(",verified,", ",unverified,")), encoding="utf-8")
+    copy = data.Dataset(root)
+    default = compare.alternatives(dataset=copy)
+    assert ("gabapentin", "dependence") not in set(zip(default["option"], default["aspect"]))
+    assert len(default) == len(compare.alternatives(dataset=ds)) - 1
+    everything = compare.alternatives(include_unverified=True, dataset=copy)
+    flagged = everything[everything["status"] == "unverified"]
+    assert list(zip(flagged["option"], flagged["aspect"])) == [("gabapentin", "dependence")]
+    wide = compare.alternatives(wide=True, dataset=copy).set_index("option")
+    assert math.isnan(wide.loc["gabapentin", "dependence"])
+    wide_all = compare.alternatives(wide=True, include_unverified=True, dataset=copy).set_index("option")
+    assert "abuse and dependence" in wide_all.loc["gabapentin", "dependence"]
+
+
+def test_alternatives_wide(ds):
+    wide = compare.alternatives(wide=True, dataset=ds)
+    assert wide["option"].tolist() == OPTIONS
+    row = wide.set_index("option")
+    assert row.loc["pregabalin", "onset_high_weeks"] == 1
+    assert "sertraline" in row.loc["sertraline", "nice_position"]
+    assert math.isnan(row.loc["hydroxyzine", "onset"])
+    assert math.isnan(row.loc["buspirone", "nice_position"])
+    assert row.loc["sertraline", "sources"] == "mendez2024;jakubovski2019;nice_cg113"
+    assert row.loc["pregabalin", "sources"] == "pregabalin_gad2014;nice_cg113;nice_cg173"
+
+
+# -- sources ----------------------------------------------------------------------------------
+def test_every_row_cites_a_known_source(ds):
+    known = set(ds.sources().index)
+    for name in ("benzodiazepines", "benzo_equivalence", "alternatives"):
+        frame = ds.table(name)  # the loader itself refuses unknown ids; check again explicitly
+        ids = set(frame["source_id"])
+        if "see_also" in frame:
+            ids |= {sid for lst in frame["see_also"] for sid in lst}
+        assert ids <= known, (name, ids - known)
+
+
+def test_verified_rows_do_not_rest_on_placeholder_sources(ds):
+    # Sources without a confirmed primary identifier may back only unverified rows.
+    placeholders = {"lorazepam_pk_review1978", "fda_alprazolam_tablets"}
+    for name in ("benzodiazepines", "benzo_equivalence", "alternatives"):
+        frame = ds.table(name)
+        verified = frame[frame["status"] == "verified"]
+        assert not set(verified["source_id"]) & placeholders, name
+
+
+# -- bad input --------------------------------------------------------------------------------
+@pytest.mark.parametrize("kwargs, pattern", [
+    ({"drug": "xanax", "dose_mg": 1}, r"drug: unknown benzodiazepine 'xanax'; known .*clonazepam.*temazepam"),
+    ({"drug": "clonazepam", "dose_mg": 1, "to": "midazolam"}, r"^to: unknown benzodiazepine 'midazolam'"),
+    ({"drug": None, "dose_mg": 1}, r"^drug must be a drug name"),
+    ({"drug": "clonazepam", "dose_mg": -0.5}, r"dose_mg cannot be negative"),
+    ({"drug": "clonazepam", "dose_mg": 0}, r"dose_mg must be greater than 0"),
+    ({"drug": "clonazepam", "dose_mg": float("nan")}, r"dose_mg is NaN"),
+    ({"drug": "clonazepam", "dose_mg": float("inf")}, r"dose_mg must be finite"),
+    ({"drug": "clonazepam", "dose_mg": "0.5"}, r"dose_mg must be a number"),
+    ({"drug": "clonazepam", "dose_mg": None}, r"dose_mg must be a number"),
+    ({"drug": "clonazepam", "dose_mg": True}, r"dose_mg must be a number"),
+    ({"drug": "clonazepam", "dose_mg": 50}, r"dose_mg=50 mg of clonazepam is not a plausible dose .*at most 25 mg"),
+    ({"drug": "diazepam", "dose_mg": 1000}, r"dose_mg=1000 mg of diazepam is not a plausible dose .*at most 500 mg"),
+])
+def test_bad_input_raises_value_error(ds, kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        compare.equivalent(dataset=ds, **kwargs)
+
+
+def test_plausibility_limit_is_inclusive(ds):
+    assert compare.equivalent("clonazepam", 25, dataset=ds).high_mg == 500.0
+    assert compare.equivalent("clonazepam", 20, dataset=ds).per_table == {
+        "ashton_2002": 400.0, "va_dod_2021": 200.0}
+
+
+def test_include_unverified_must_be_bool(ds):
+    with pytest.raises(ValueError, match="include_unverified"):
+        compare.half_lives(include_unverified="yes", dataset=ds)
+    with pytest.raises(ValueError, match="wide"):
+        compare.alternatives(wide=1, dataset=ds)
