@@ -14,7 +14,7 @@ def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         value = ", ".join(map(str, value))
     if isinstance(value, float):
-        value = f"{value:g}"
+        value = f"{value:.4g}"
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         value = ""
     return str(value).replace("|", "\\|").replace("\n", " ")

@@ -18,6 +18,7 @@ an illustrative model.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import re
@@ -25,8 +26,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["Regimen", "MAX_DOSE_MG", "MAX_INTERVAL_H", "MAX_DAYS", "MAX_TIME_H"]
+from . import data
+
+__all__ = ["Regimen", "examples", "example", "MAX_DOSE_MG", "MAX_INTERVAL_H", "MAX_DAYS", "MAX_TIME_H"]
 
 #: A single dose above this is refused as a likely unit slip (µg typed as mg). The US
 #: label's highest daily dose is 20 mg/day (seizure disorders), so real doses are far below.
@@ -327,3 +331,33 @@ class Regimen:
         noun = "dose" if n == 1 else "doses"
         return f"Regimen({n} {noun}: {', '.join(pairs)}; total {total} mg)"
 
+
+
+def examples() -> pd.DataFrame:
+    """The named example regimens of ``data/regimen_examples.csv`` (teaching examples, not
+    recommendations), indexed by ``regimen_id``: label, clock_times, doses_mg, source_id, note."""
+    table = data.table("regimen_examples").set_index("regimen_id", drop=False)
+    for rid, row in table.iterrows():
+        if len(row.clock_times) != len(row.doses_mg):
+            raise data.DataError(
+                f"data/regimen_examples.csv, regimen {rid!r}, column 'doses_mg': {len(row.doses_mg)} doses "
+                f"for {len(row.clock_times)} clock times"
+            )
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
+    """{regimen_id: (clock times, doses)} read once (a panel builds regimens on every change)."""
+    return {rid: (tuple(row.clock_times), tuple(float(d) for d in row.doses_mg))
+            for rid, row in examples().iterrows()}
+
+
+def example(regimen_id: str, days: int = 7) -> Regimen:
+    """The example regimen ``regimen_id`` repeated for ``days`` days (see :func:`examples`).
+    ``ValueError`` for an unknown id, listing the known ones."""
+    patterns = _patterns()
+    if regimen_id not in patterns:
+        raise ValueError(f"unknown regimen_id {regimen_id!r}; known: {', '.join(patterns)}")
+    times, doses = patterns[regimen_id]
+    return Regimen.daily_at(list(times), list(doses), days=days)

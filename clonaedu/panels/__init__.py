@@ -6,5 +6,7 @@ updated in place (see ``_base.FigurePanel``).
 
 from ._base import FigurePanel
 from .dose_explorer import DoseExplorer
+from .regimen import RegimenPanel
+from .single_dose import SingleDosePanel
 
-__all__ = ["FigurePanel", "DoseExplorer"]
+__all__ = ["FigurePanel", "DoseExplorer", "SingleDosePanel", "RegimenPanel"]

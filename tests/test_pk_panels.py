@@ -1,0 +1,130 @@
+"""The single-dose and regimen panels: controls change the model, the figure and the text."""
+
+import numpy as np
+import pytest
+
+from clonaedu import pk, regimens
+from clonaedu.panels import RegimenPanel, SingleDosePanel
+from clonaedu.plots import ILLUSTRATIVE
+
+
+@pytest.fixture
+def single():
+    return SingleDosePanel()
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+
+
+def test_single_dose_initial_curve_matches_the_model(single):
+    t, c = single.short_line.get_data()
+    expected = pk.concentration(regimens.Regimen.single(1.0), t, pk.Params.default())
+    assert np.allclose(c, expected)
+    assert single.summary.cmax_ng_ml == pytest.approx(pk.summary(regimens.Regimen.single(1.0)).cmax_ng_ml)
+    assert any(ILLUSTRATIVE in text for text in _texts(single.figure))
+    assert "Illustrative model, not a prediction for any patient." in single.message_text
+
+
+def test_single_dose_windows_come_from_the_data(single):
+    texts = " ".join(_texts(single.figure))
+    assert "onset of effect" in texts and "30 to 60 min" in texts
+    assert "plasma peak" in texts and "1 to 4 h" in texts
+    assert "8 to 12 h" in texts
+
+
+def test_doubling_the_dose_doubles_the_curve_and_redraws(single):
+    _, before = single.long_line.get_data()
+    png = single.png
+    single.dose.value = 2.0
+    _, after = single.long_line.get_data()
+    assert np.allclose(after, 2 * before)
+    assert single.png != png
+    assert "Peak 14." in single.message_text  # 2 mg single dose: within the published 13 to 20 ng/mL
+
+
+def test_half_life_slider_moves_the_bracket_not_the_effect_windows(single):
+    single.half_life.value = 20
+    pts_short = single.bracket["points"].get_xdata()
+    assert pts_short[1] - pts_short[0] == pytest.approx(20)
+    short_tail = single.long_line.get_data()[1][-1]
+    single.half_life.value = 60
+    pts_long = single.bracket["points"].get_xdata()
+    assert pts_long[1] - pts_long[0] == pytest.approx(60)
+    assert single.long_line.get_data()[1][-1] > 3 * short_tail
+    assert "Terminal half-life 60 h" in single.message_text
+    assert "one half-life (60 h)" in single.bracket["caption"].get_text()
+
+
+def test_faster_absorption_gives_an_earlier_higher_peak(single):
+    tmax, cmax = single.summary.tmax_h, single.summary.cmax_ng_ml
+    single.absorption.value = single.absorption.min
+    assert single.summary.tmax_h < tmax and single.summary.cmax_ng_ml > cmax
+
+
+def test_single_dose_bounds_come_from_the_data(single):
+    assert (single.half_life.min, single.half_life.max) == pk.published_range("terminal_half_life")
+    assert single.dose.max == 2.0  # the largest marketed strength
+    assert single.dose.min > 0
+
+
+@pytest.fixture
+def regimen_panel():
+    return RegimenPanel(days=7)
+
+
+def test_regimen_panel_draws_each_chosen_regimen(regimen_panel):
+    p = regimen_panel
+    assert p.chosen() == ["bedtime_1mg", "bid_0_5mg", "qid_0_25mg"]
+    t = np.linspace(0, 7 * 24, 1200)
+    x, c = p.lines[1].get_data()
+    assert np.allclose(x, t / 24)
+    assert np.allclose(c, pk.concentration(regimens.example("bid_0_5mg", days=8), t))
+    assert [label.get_text().strip() for label in p.labels] == ["A", "B", "C"]
+    assert p.table.value.count("<tr>") == 4  # header + three regimens
+
+
+def test_regimen_table_holds_the_model_metrics(regimen_panel):
+    s = pk.summary(regimens.example("bid_0_5mg", days=2))
+    assert f"{s.cmax_ss_ng_ml:.1f}" in regimen_panel.table.value
+    assert regimen_panel.summaries["B"].accumulation_ratio == pytest.approx(s.accumulation_ratio)
+    # divided dosing: smaller swings than one bedtime dose with the same daily total
+    assert regimen_panel.summaries["B"].fluctuation_ss < regimen_panel.summaries["A"].fluctuation_ss
+
+
+def test_choosing_none_removes_a_curve(regimen_panel):
+    regimen_panel.regimen_c.value = "(none)"
+    assert len(regimen_panel.lines[2].get_xdata()) == 0
+    assert regimen_panel.table.value.count("<tr>") == 3
+
+
+def test_skipping_a_dose_lowers_the_curve_and_says_by_how_much(regimen_panel):
+    p = regimen_panel
+    _, usual = p.lines[0].get_data()
+    p.edit.value = "skip one dose"
+    p.edit_day.value = 4
+    _, edited = p.lines[0].get_data()
+    assert (edited <= usual + 1e-9).all() and (edited < usual - 0.5).any()
+    assert len(p.usual.get_xdata()) > 0  # dotted 'as prescribed' line
+    assert "the first dose on day 4 is skipped" in p.message_text
+    assert p.late_h.disabled
+
+
+def test_a_late_dose_is_capped_before_the_next_one(regimen_panel):
+    p = regimen_panel
+    p.regimen_a.value = "qid_0_25mg"
+    p.edit.value = "take one dose late"
+    p.late_h.value = 12
+    assert not p.late_h.disabled
+    assert "capped at 3.5 h" in p.message_text
+
+
+def test_days_slider_changes_the_axis(regimen_panel):
+    regimen_panel.days.value = 21
+    assert regimen_panel.ax.get_xlim()[1] >= 21
+    assert regimen_panel.edit_day.max == 21
+
+
+def test_unknown_regimen_is_refused():
+    with pytest.raises(ValueError, match="unknown regimen_id 'tid_5mg'"):
+        RegimenPanel(a="tid_5mg")
