@@ -19,7 +19,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from clonaedu.panels import DoseExplorer, RegimenPanel, SingleDosePanel  # noqa: E402
+from clonaedu.panels import DoseExplorer, EquivalenceExplorer, RegimenPanel, SingleDosePanel  # noqa: E402
+from clonaedu.panels import DoseComparisonPanel, WhoNeedsLessPanel  # noqa: E402
 
 
 # name -> (panel class, control attribute, values cycled through, constructor keyword for that value).
@@ -29,6 +30,12 @@ CASES = {
     "SingleDosePanel (dose slider)": (SingleDosePanel, "dose", [0.5, 1.0, 1.5, 2.0, 0.25], "dose_mg"),
     "RegimenPanel (regimen B)": (RegimenPanel, "regimen_b", ["bid_0_5mg", "morning_bedtime_1mg", "start_0_25mg_bid",
                                                              "bedtime_1mg"], "b"),
+    "EquivalenceExplorer (dose slider)": (EquivalenceExplorer, "dose", [0.5, 1.0, 1.5, 2.0, 0.25], "dose_mg"),
+    "DoseComparisonPanel (dose selection)": (DoseComparisonPanel, "selection",
+                                             [(0.5, 1.0, 2.0), (0.5, 1.0, 2.0, 3.0), (0.25, 1.0, 2.0),
+                                              (0.5, 1.0, 2.0, 4.0), (0.25, 0.5, 1.0, 2.0)], "doses_mg_per_day"),
+    "WhoNeedsLessPanel (population)": (WhoNeedsLessPanel, "factor", ["enzyme_inducers", "opioids", "liver_disease",
+                                                                     "pregnancy", "older_adults"], "factor"),
 }
 
 

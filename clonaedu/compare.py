@@ -9,8 +9,8 @@ Pure functions over three cited tables in ``data/`` (no plotting, no widgets):
     oral dose (mg) approximately equivalent to diazepam 10 mg in two published tables, the
     Ashton Manual (2002) and the VA/DoD SUD guideline (2021), both as reproduced in Table 7 of
     the 2025 Joint Clinical Practice Guideline on Benzodiazepine Tapering (``joint_taper_2025``).
-    The tables disagree (clonazepam 0.5 vs 1 mg, lorazepam 1 vs 2, oxazepam 20 vs 30,
-    temazepam 20 vs 15), so :func:`equivalent` returns a *range* across both, never one number.
+    The tables disagree for most drugs (clonazepam 0.5 vs 1 mg, alprazolam 0.5 vs 1, lorazepam 1 vs 2,
+    oxazepam 20 vs 30, temazepam 20 vs 15), so :func:`equivalent` returns a *range*, never one number.
 ``benzodiazepines.csv``
     elimination half-life, active-metabolite half-life and time to peak, in hours.
 ``alternatives.csv``

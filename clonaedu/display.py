@@ -13,10 +13,10 @@ __all__ = ["Table", "table"]
 def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         value = ", ".join(map(str, value))
-    if isinstance(value, float):
-        value = f"{value:.4g}"
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    elif value is None or pd.isna(value):
         value = ""
+    elif isinstance(value, float):
+        value = f"{value:.4g}"
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 

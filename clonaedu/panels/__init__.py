@@ -6,7 +6,8 @@ updated in place (see ``_base.FigurePanel``).
 
 from ._base import FigurePanel
 from .dose_explorer import DoseExplorer
+from .equivalence import EquivalenceExplorer
 from .regimen import RegimenPanel
 from .single_dose import SingleDosePanel
 
-__all__ = ["FigurePanel", "DoseExplorer", "SingleDosePanel", "RegimenPanel"]
+__all__ = ["FigurePanel", "DoseExplorer", "SingleDosePanel", "RegimenPanel", "EquivalenceExplorer"]
