@@ -62,3 +62,18 @@ def test_start_here_maps_every_notebook():
     text = _markdown(start)
     for path in NOTEBOOKS[1:]:
         assert f"]({path.name})" in text, f"00_start_here does not link {path.name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_slide_metadata_puts_each_panel_on_its_own_slide(path):
+    nb = nbformat.read(path, as_version=4)
+    kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+    assert None not in kinds, f"{path.name}: cells without slide metadata (run make notebooks)"
+    assert kinds[0] == "slide"
+    for i, cell in enumerate(nb.cells):
+        is_panel = cell.cell_type == "code" and any(
+            "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
+        if is_panel:
+            assert kinds[i] == "slide", f"{path.name}: panel in cell {i} does not start a slide"
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            assert kinds[i] == "slide", f"{path.name}: heading in cell {i} does not start a slide"
