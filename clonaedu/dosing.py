@@ -152,7 +152,9 @@ class Placement:
 
     @property
     def above_maximum(self) -> bool:
-        return self.category in ("above_maximum", "above_maintenance")
+        """Above a labelled maximum (the paediatric schedule states a maintenance range, not a
+        maximum: a dose above it is flagged but is not 'above the maximum')."""
+        return self.category == "above_maximum"
 
     @property
     def context_label(self) -> str:
@@ -316,7 +318,7 @@ def _place_seizure_child(total: float, weight: float, lm: dict, flags: list[str]
         Zone("initial_range", i_low, i_high, "initial", "start"),
         Zone("initial_to_maintenance", i_high, m_low, "step-wise\nincreases", "below"),
         Zone("maintenance", m_low, m_high, "maintenance", "usual"),
-        Zone("above_maintenance", m_high, None, "above\nmaintenance", "over"),
+        Zone("above_maintenance", m_high, None, "above the\nmaintenance\nrange", "high"),
     )
     return Placement(
         total, "seizure_disorders", "pediatric", category, CATEGORY_TEXT[category],
@@ -426,7 +428,9 @@ def describe_tablets(dose_mg, strengths_mg=None) -> str:
 def tablets_for(dose_mg, form: str = "tablet", strengths_mg=None) -> Tablets:
     """The fewest tablets (or ODTs) that make exactly ``dose_mg``, from the marketed strengths.
 
-    Scored tablets (0.5 mg) may be halved; unscored tablets and ODTs are never split.
+    Scored tablets (0.5 mg) may be halved; unscored tablets and ODTs are never split. Scoring
+    follows the Klonopin (brand) label; generic tablets differ by manufacturer, so a real
+    product must be checked in hand.
     ``strengths_mg`` restricts the choice to the strengths on hand. Raises ``ValueError`` when
     the dose cannot be made exactly (say which form can), for an unknown form or strength.
     Sources: fda_klonopin_pk_label (tablets), fda_clonazepam_odt (ODT).

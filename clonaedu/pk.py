@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import data
-from .regimens import Regimen
+from .regimens import Regimen, example, examples
 
 __all__ = [
     "Params",
@@ -47,6 +47,11 @@ __all__ = [
     "ILLUSTRATIVE_NOTE",
     "REFERENCE_WEIGHT_KG",
     "published_range",
+    "parameter_table",
+    "summary_table",
+    "example_summary",
+    "SUMMARY_COLUMNS",
+    "PARAMETER_MEANINGS",
 ]
 
 #: The caption every figure drawn from this model must carry (DESIGN.md section 3).
@@ -508,6 +513,68 @@ def targets() -> pd.DataFrame:
     """The calibration targets (``data/pk_targets.csv``): target, what it measures, low,
     high, unit, source ids and a note on how the band was set."""
     return data.table("pk_targets")
+
+
+#: plain-English meaning of each model parameter, for tables students read
+PARAMETER_MEANINGS = {
+    "F": "bioavailability: the fraction of the dose that reaches the blood",
+    "ka_per_h": "absorption rate: the fraction of what is left in the gut absorbed per hour",
+    "cl_l_per_h": "clearance: litres of blood plasma cleared of drug per hour (by the liver)",
+    "v1_l": "central volume: blood and organs with a rich blood supply",
+    "q_l_per_h": "exchange rate between blood and the other tissues",
+    "v2_l": "peripheral volume: the other body tissues the drug spreads into",
+}
+
+
+def parameter_table(preset: str = DEFAULT_PRESET) -> pd.DataFrame:
+    """The parameters of one preset with their meaning in plain English, value, unit, status
+    (cited, fitted or illustrative) and sources, from ``data/pk_parameters.csv``."""
+    presets()  # validates the table and the preset names
+    rows = data.table("pk_parameters")
+    if preset not in set(rows["preset"]):
+        raise ValueError(f"unknown preset {preset!r}; known: {', '.join(sorted(set(rows['preset'])))}")
+    rows = rows[rows["preset"] == preset].copy()
+    rows["meaning"] = rows["parameter"].map(PARAMETER_MEANINGS)
+    rows["source_id"] = rows["source_id"].map(", ".join)
+    return rows[["parameter", "meaning", "value", "unit", "status", "source_id"]].reset_index(drop=True)
+
+
+def summary_table(regimens: Mapping[str, Regimen], params: Params | None = None) -> pd.DataFrame:
+    """Steady-state metrics of several named regimens side by side (one row per name):
+    daily total (mg/day), steady-state peak and trough (ng/mL), fluctuation (%), average
+    (ng/mL), accumulation ratio and days to 90% of steady state. Illustrative model."""
+    if not regimens:
+        raise ValueError("summary_table needs at least one regimen")
+    rows = []
+    for name, reg in regimens.items():
+        s = summary(reg, params)
+        rows.append({
+            "regimen": name,
+            "mg_per_day": _regimen(reg).daily_total_mg,
+            "peak_ss_ng_ml": round(s.cmax_ss_ng_ml, 1),
+            "trough_ss_ng_ml": round(s.trough_ss_ng_ml, 1),
+            "fluctuation_pct": round(100 * s.fluctuation_ss),
+            "average_ss_ng_ml": round(s.cavg_ss_ng_ml, 1),
+            "accumulation_ratio": round(s.accumulation_ratio, 1),
+            "days_to_90pct_ss": round(s.time_to_90pct_steady_state_h / 24, 1),
+        })
+    return pd.DataFrame(rows)
+
+
+#: readable headers for the columns of :func:`summary_table`
+SUMMARY_COLUMNS = {
+    "regimen": "regimen", "mg_per_day": "total (mg/day)", "peak_ss_ng_ml": "peak at steady state (ng/mL)",
+    "trough_ss_ng_ml": "trough at steady state (ng/mL)", "fluctuation_pct": "peak-to-trough fluctuation (%)",
+    "average_ss_ng_ml": "average at steady state (ng/mL)", "accumulation_ratio": "accumulation ratio",
+    "days_to_90pct_ss": "days to 90% of steady state",
+}
+
+
+def example_summary(*regimen_ids: str, params: Params | None = None) -> pd.DataFrame:
+    """:func:`summary_table` of example regimens (``data/regimen_examples.csv``) by id, each
+    row named by the example's label. Illustrative model."""
+    labels = examples()["label"]
+    return summary_table({labels[rid]: example(rid, days=2) for rid in regimen_ids}, params)
 
 
 def check_targets(params: Params | None = None) -> pd.DataFrame:

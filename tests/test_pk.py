@@ -413,3 +413,28 @@ def test_effect_windows_are_sourced_and_separate_half_life_from_duration():
     assert (adult.low_h, adult.high_h, child.low_h, child.high_h) == (8, 12, 6, 8)
     # the teaching point: a single dose acts for far less time than the half-life
     assert adult.high_h < DEFAULT.terminal_half_life_h / 2
+
+
+# -- tables for notebooks ------------------------------------------------------------------
+def test_parameter_table_explains_every_parameter():
+    table = pk.parameter_table("typical_adult")
+    assert list(table.parameter) == ["F", "ka_per_h", "cl_l_per_h", "v1_l", "q_l_per_h", "v2_l"]
+    assert table.meaning.notna().all() and table.meaning.str.len().min() > 20
+    assert table.set_index("parameter").loc["cl_l_per_h", "value"] == 3.3
+    assert set(table.status) <= {"cited", "fitted", "illustrative"}
+    with pytest.raises(ValueError, match="unknown preset 'child'"):
+        pk.parameter_table("child")
+
+
+def test_summary_table_matches_summary_and_shares_the_average():
+    from clonaedu import regimens
+
+    table = pk.example_summary("bedtime_1mg", "bid_0_5mg").set_index("regimen")
+    once = pk.summary(regimens.example("bedtime_1mg", days=2))
+    row = table.loc["1 mg at bedtime"]
+    assert row.peak_ss_ng_ml == round(once.cmax_ss_ng_ml, 1)
+    assert row.fluctuation_pct == round(100 * once.fluctuation_ss)
+    assert table.average_ss_ng_ml.nunique() == 1  # same daily total, same average
+    assert set(pk.SUMMARY_COLUMNS) == {"regimen", *table.columns}
+    with pytest.raises(ValueError, match="at least one regimen"):
+        pk.summary_table({})

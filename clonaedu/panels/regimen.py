@@ -3,10 +3,9 @@ metrics in a table that updates with the figure (notebook 03)."""
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
+import pandas as pd
 
 from .. import pk, plots, regimens
 from ..plots import pk as pkplots
@@ -30,7 +29,7 @@ class RegimenPanel(FigurePanel):
     def __init__(self, a: str = "bedtime_1mg", b: str = "bid_0_5mg", c: str = "qid_0_25mg", days: int = 10,
                  params: pk.Params | None = None):
         self.params = params or pk.Params.default()
-        self._summaries: dict[str, pk.Summary] = {}
+        self._rows: dict[str, pd.Series] = {}
         self.examples = regimens.examples()
         options = [(row.label, rid) for rid, row in self.examples.iterrows()]
         for value in (a, b, c):
@@ -74,14 +73,12 @@ class RegimenPanel(FigurePanel):
     def _regimen(self, rid: str) -> regimens.Regimen:
         return regimens.example(rid, days=self.days.value + 1)
 
-    def _regimen_total(self, rid: str) -> float:
-        return regimens.example(rid, days=1).total_mg
-
-    def _summary(self, rid: str) -> pk.Summary:
-        """Steady-state metrics of an example regimen (they do not depend on the days shown)."""
-        if rid not in self._summaries:
-            self._summaries[rid] = pk.summary(regimens.example(rid, days=2), self.params)
-        return self._summaries[rid]
+    def _metrics(self, rid: str) -> pd.Series:
+        """Steady-state metrics of an example regimen (cached: they do not depend on the days
+        shown or on edits)."""
+        if rid not in self._rows:
+            self._rows[rid] = pk.example_summary(rid, params=self.params).iloc[0]
+        return self._rows[rid]
 
     def _edited_a(self) -> tuple[regimens.Regimen, str]:
         """Regimen A with the chosen edit applied to its first dose on ``edit_day``."""
@@ -119,7 +116,7 @@ class RegimenPanel(FigurePanel):
             line.set_data(x, conc)
             pkplots.move_label(label, x[-1], conc[-1], chr(ord("A") + i))
             top = max(top, float(conc.max()))
-            rows.append((chr(ord("A") + i), rid, self._summary(rid)))
+            rows.append((chr(ord("A") + i), rid))
         if edit_note:
             usual = pk.concentration(self._regimen(ids[0]), t_h, self.params)
             self.usual.set_data(x, usual)
@@ -162,23 +159,15 @@ class RegimenPanel(FigurePanel):
         return True
 
     def _fill_table(self, rows) -> None:
-        head = ("regimen", "total (mg/day)", "peak at steady state (ng/mL)", "trough at steady state (ng/mL)",
-                "peak-to-trough fluctuation", "accumulation (x first dose period)", "90% of steady state (days)")
-        body = []
-        for letter, rid, s in rows:
-            label = html.escape(self.examples.loc[rid, "label"])
-            total = self._regimen_total(rid)
-            body.append(
-                f"<tr><td><b>{letter}</b>: {label}</td><td>{total:g}</td><td>{s.cmax_ss_ng_ml:.1f}</td>"
-                f"<td>{s.trough_ss_ng_ml:.1f}</td><td>{100 * s.fluctuation_ss:.0f}%</td>"
-                f"<td>{s.accumulation_ratio:.1f}</td><td>{s.time_to_90pct_steady_state_h / 24:.1f}</td></tr>"
-            )
-        self.summaries = {letter: s for letter, _, s in rows}
+        """Show the metrics of the chosen regimens (``rows``: (letter, regimen id)) under the figure."""
+        table = pd.DataFrame([self._metrics(rid) for _, rid in rows])
+        table.insert(0, "", [letter for letter, _ in rows])
+        self.metrics = table.set_index("")
+        shown = table.rename(columns=pk.SUMMARY_COLUMNS)
         self.table.value = (
-            '<table style="border-collapse:collapse; font-size:1em" class="clonaedu-table">'
-            + "<tr>" + "".join(f'<th style="text-align:left; padding:2px 8px">{h}</th>' for h in head) + "</tr>"
-            + "".join(body).replace("<td>", '<td style="padding:2px 8px">')
-            + "</table><div><i>Steady-state metrics are for each regimen as prescribed (illustrative model).</i></div>"
+            shown.to_html(index=False, border=0, classes="clonaedu-table", float_format=lambda x: f"{x:g}")
+            + "<div><i>Steady-state metrics for each regimen as prescribed (illustrative model). "
+              "Accumulation compares one steady-state dosing interval with the first one.</i></div>"
         )
 
     def _on_change(self, change) -> None:

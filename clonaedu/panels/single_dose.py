@@ -119,7 +119,8 @@ class SingleDosePanel(FigurePanel):
         self.set_message(
             f"Illustrative model, not a prediction for any patient. Peak {s.cmax_ng_ml:.1f} ng/mL at "
             f"{s.tmax_h:.1f} h (label: plasma peak within {peak.low_h:g} to {peak.high_h:g} h). "
-            f"At {duration.high_h:g} h, when a single dose's effect has usually worn off in adults, the "
+            f"At {duration.high_h:g} h, when a single dose's effect has usually worn off in adults (European "
+            f"product information, epilepsy), the "
             f"level is still {100 * at_end / s.cmax_ng_ml:.0f}% of the peak; after four days it is "
             f"{100 * at_4d / s.cmax_ng_ml:.0f}%. Terminal half-life {p.terminal_half_life_h:.0f} h: "
             f"the effect ends long before the drug is gone."
