@@ -15,15 +15,20 @@ Pure functions over three cited tables in ``data/`` (no plotting, no widgets):
     elimination half-life, active-metabolite half-life and time to peak, in hours.
 ``alternatives.csv``
     SSRIs/SNRIs, buspirone, pregabalin, gabapentin, hydroxyzine and CBT: onset of benefit,
-    dependence or withdrawal potential, controlled-drug status and NICE CG113 position.
+    dependence or withdrawal potential, controlled-drug status and NICE CG113 position (panic
+    disorder and GAD as separate aspects).
+``switching_guidance.csv``
+    the period over which a switch between benzodiazepines may be more successful (1 to 2 weeks
+    rather than 1 to 2 days, ``joint_taper_2025``); :data:`CAVEAT` is built from it.
 
 Every row carries a ``source_id`` (see :func:`clonaedu.data.cite`) and a ``status``. Rows marked
 ``unverified`` (seen only on secondary pages, or from a source without a confirmed primary
 identifier) stay in the data but are left out unless you pass ``include_unverified=True``.
 
 Public surface: :func:`equivalent` (-> :class:`Equivalence`), :func:`drugs`,
-:func:`equivalence_table`, :func:`half_lives`, :func:`times_to_peak`, :func:`alternatives`,
-and the :data:`CAVEAT` text. Each function takes an optional ``dataset`` (a
+:func:`equivalence_table`, :func:`half_lives`, :func:`label_half_lives`, :func:`times_to_peak`,
+:func:`alternatives`, :func:`switching_period`, :func:`caveat` and the :data:`CAVEAT` text (the
+caveat for the course's own data). Each function takes an optional ``dataset`` (a
 :class:`clonaedu.data.Dataset`; tests use it) and reads the course's ``data/`` by default.
 """
 
@@ -38,27 +43,35 @@ import pandas as pd
 from . import data
 
 __all__ = [
-    "TABLES", "TABLE_LABELS", "CAVEAT", "CAVEAT_SOURCES", "MAX_PLAUSIBLE_DIAZEPAM_EQUIVALENT_MG",
-    "Equivalence", "drugs", "equivalent", "equivalence_table", "half_lives", "times_to_peak",
+    "ASPECT_LABELS",
+    "CAVEAT",
+    "CAVEAT_SOURCES",
+    "CLASS_PLURAL",
+    "MAX_PLAUSIBLE_DIAZEPAM_EQUIVALENT_MG",
+    "TABLES",
+    "TABLE_LABELS",
+    "Equivalence",
+    "SwitchingPeriod",
     "alternatives",
+    "caveat",
+    "drugs",
+    "equivalence_table",
+    "equivalent",
+    "half_lives",
+    "label_half_lives",
+    "switching_period",
+    "times_to_peak",
 ]
 
 #: The two published equivalence tables, in the order results list them.
 TABLES = ("ashton_2002", "va_dod_2021")
 TABLE_LABELS = {"ashton_2002": "Ashton Manual 2002", "va_dod_2021": "VA/DoD 2021"}
 
-#: Printed with every conversion. Sources: joint_taper_2025 (Table 7 and its note on switching
-#: gradually over 1 to 2 weeks) and scot_bz_quality_2024 (equivalents vary between authors and
-#: are based on clinical experience; individual variation).
-CAVEAT = (
-    "CAUTION - APPROXIMATE, FOR TEACHING ONLY. Benzodiazepine 'equivalent' doses are based on "
-    "clinical experience; published tables disagree (this range "
-    "spans two of them) and individual variation is large (for example with age, liver function and "
-    "interacting drugs). When a prescriber does switch one benzodiazepine for another, it is "
-    "done gradually over 1 to 2 weeks with review, not in one step. This is never a "
-    "prescribing conversion: do not use it to choose, change, switch or stop anyone's dose."
-)
-CAVEAT_SOURCES = ("joint_taper_2025", "scot_bz_quality_2024")
+#: Sources of the fixed wording of :func:`caveat`: scot_bz_quality_2024 (equivalents vary between
+#: authors and are based on clinical experience) and joint_taper_2025 (Table 7's footnote:
+#: conversion depends on patient factors such as age, metabolism and other medications). The
+#: switching period's own source comes from ``switching_guidance.csv``.
+_CAVEAT_TEXT_SOURCES = ("joint_taper_2025", "scot_bz_quality_2024")
 
 #: Input check, not a clinical threshold: a dose whose diazepam equivalent exceeds this in
 #: either table is refused as a probable typo or unit error (e.g. 50 typed for 0.5).
@@ -66,6 +79,7 @@ MAX_PLAUSIBLE_DIAZEPAM_EQUIVALENT_MG = 500.0
 
 _STATUS_OK = ("verified",)
 _STATUS_ALL = ("verified", "unverified")
+_UNIT_SINGULAR = {"days": "day", "weeks": "week"}
 
 
 # -- loading -----------------------------------------------------------------------------------
@@ -82,6 +96,76 @@ def _filter(frame: pd.DataFrame, include_unverified: bool) -> pd.DataFrame:
 
 def _equivalence_rows(dataset, include_unverified) -> pd.DataFrame:
     return _filter(_table("benzo_equivalence", dataset), include_unverified)
+
+
+# -- switching guidance and the caveat ---------------------------------------------------------
+@dataclass(frozen=True)
+class SwitchingPeriod:
+    """A period from ``data/switching_guidance.csv``: ``low`` to ``high`` ``unit`` (days or weeks)."""
+
+    topic: str
+    low: float
+    high: float
+    unit: str
+    source_id: str
+
+    def __str__(self) -> str:
+        unit = _UNIT_SINGULAR[self.unit] if self.low == self.high == 1 else self.unit
+        span = f"{self.low:g}" if self.low == self.high else f"{self.low:g} to {self.high:g}"
+        return f"{span} {unit}"
+
+
+def switching_period(
+    topic: str = "gradual_switch", *, dataset: data.Dataset | None = None
+) -> SwitchingPeriod:
+    """The period for ``topic`` in ``data/switching_guidance.csv`` (verified rows only).
+
+    ``gradual_switch``: a switch between benzodiazepines may be more successful if the doses are
+    changed slowly over this period (1 to 2 weeks, ``joint_taper_2025`` Table 7 footnote);
+    ``rapid_switch``: the faster transition it is compared with (1 to 2 days). Teaching only.
+
+    Raises:
+        ValueError: ``topic`` is not a verified row of the table (the message lists those that are).
+    """
+    rows = _filter(_table("switching_guidance", dataset), False)
+    known = list(rows["topic"])
+    if not isinstance(topic, str) or topic not in known:
+        raise ValueError(f"topic: no verified switching-guidance row {topic!r}; known: {', '.join(known)}")
+    row = rows[rows["topic"] == topic].iloc[0]
+    return SwitchingPeriod(topic=topic, low=float(row["low"]), high=float(row["high"]),
+                           unit=str(row["unit"]), source_id=str(row["source_id"]))
+
+
+def caveat(*, dataset: data.Dataset | None = None) -> str:
+    """The caution printed with every conversion, its switching period read from the data.
+
+    The period comes from :func:`switching_period` (``gradual_switch``, compared with
+    ``rapid_switch``), so no clinical number lives in this text. :data:`CAVEAT` is this text
+    for the course's own data. Sources: :func:`caveat_sources`.
+    """
+    gradual = switching_period("gradual_switch", dataset=dataset)
+    rapid = switching_period("rapid_switch", dataset=dataset)
+    return (
+        "CAUTION - APPROXIMATE, FOR TEACHING ONLY. Benzodiazepine 'equivalent' doses are based on "
+        "clinical experience; published tables disagree (this range spans two of them) and "
+        "individual variation is large (conversion depends on factors such as age, metabolism and "
+        "other medicines). When a prescriber does switch one benzodiazepine for another, guidance "
+        f"suggests the switch may be more successful if made gradually over {gradual} rather than "
+        f"{rapid}. This is never a prescribing conversion: do not use it to choose, change, "
+        "switch or stop anyone's dose."
+    )
+
+
+def caveat_sources(*, dataset: data.Dataset | None = None) -> tuple[str, ...]:
+    """Source ids behind :func:`caveat` (its fixed wording and its switching periods)."""
+    ids = [*_CAVEAT_TEXT_SOURCES,
+           *(switching_period(t, dataset=dataset).source_id for t in ("gradual_switch", "rapid_switch"))]
+    return tuple(dict.fromkeys(ids))
+
+
+#: The caveat for the course's own data (see :func:`caveat`), read once at import.
+CAVEAT = caveat()
+CAVEAT_SOURCES = caveat_sources()
 
 
 # -- input checks ------------------------------------------------------------------------------
@@ -128,7 +212,8 @@ class Equivalence:
         per_table: ``{table: equivalent mg}`` for each table holding both drugs
             (``ashton_2002``, ``va_dod_2021``).
         sources: source ids of the rows used (see :func:`clonaedu.data.cite`).
-        caveat: :data:`CAVEAT`, to be shown with the numbers, always.
+        caveat: :func:`caveat` for the data used (:data:`CAVEAT` for the course's own),
+            to be shown with the numbers, always.
     """
 
     drug: str
@@ -165,7 +250,7 @@ def equivalent(
     (``data/benzo_equivalence.csv``; source ``joint_taper_2025``, Table 7, which reproduces the
     Ashton Manual 2002 and VA/DoD 2021 columns). Within one table the conversion goes through
     diazepam: ``dose_mg * to_per_diazepam10 / drug_per_diazepam10``. The result keeps every
-    table's answer and the range they span, with :data:`CAVEAT`.
+    table's answer and the range they span, with the caveat (:func:`caveat`).
 
     Args:
         drug, to: generic names (case-insensitive), e.g. ``"clonazepam"``; see :func:`drugs`.
@@ -212,6 +297,7 @@ def equivalent(
         drug=drug, dose_mg=dose, to=to,
         low_mg=min(per_table.values()), high_mg=max(per_table.values()),
         per_table=per_table, sources=sources,
+        caveat=CAVEAT if dataset is None else caveat(dataset=dataset),
     )
 
 
@@ -278,6 +364,21 @@ def half_lives(
     return pd.DataFrame(records, columns=columns)
 
 
+def label_half_lives(
+    *, include_unverified: bool = False, dataset: data.Dataset | None = None
+) -> pd.DataFrame:
+    """Elimination half-life as a drug's US label gives it, in hours, where the data hold it.
+
+    Columns: ``drug``, ``low_h``, ``high_h``, ``note``, ``source_id``, ``status``. Today only
+    clonazepam: typically 30 to 40 h (``fda_klonopin_2023``). Half-life ranges differ by source:
+    :func:`half_lives` gives the comparison table's range (clonazepam 18 to 50 h), which the
+    figures use so that every drug comes from one table.
+    """
+    rows = _filter(_table("benzodiazepines", dataset), include_unverified)
+    rows = rows[rows["quantity"] == "label_half_life"]
+    return rows.drop(columns="quantity").reset_index(drop=True)
+
+
 def times_to_peak(
     *, include_unverified: bool = False, dataset: data.Dataset | None = None
 ) -> pd.DataFrame:
@@ -293,13 +394,20 @@ def times_to_peak(
 
 
 # -- alternatives ------------------------------------------------------------------------------
-_ASPECTS = ("onset", "dependence", "controlled_status", "nice_position")
+_ASPECTS = ("onset", "dependence", "controlled_status", "nice_panic", "nice_gad")
+#: Classes whose options share class-level rows (:func:`alternatives` with ``by_class=True``).
+CLASS_PLURAL = {"SSRI": "SSRIs", "SNRI": "SNRIs"}
+#: Plain-English names of the aspects, for tables shown to students.
+ASPECT_LABELS = {"onset": "onset of benefit", "dependence": "dependence or withdrawal",
+                 "controlled_status": "controlled-drug status", "nice_panic": "NICE: panic disorder",
+                 "nice_gad": "NICE: GAD"}
 
 
 def alternatives(
     *,
     include_unverified: bool = False,
     wide: bool = False,
+    by_class: bool = False,
     dataset: data.Dataset | None = None,
 ) -> pd.DataFrame:
     """Alternatives to benzodiazepines: onset, dependence, controlled status, NICE position.
@@ -307,19 +415,32 @@ def alternatives(
     Long form (default): the rows of ``data/alternatives.csv`` (``option``, ``class``,
     ``aspect``, ``summary``, ``low_weeks``, ``high_weeks``, ``source_id``, ``see_also``,
     ``status``, ``note``). ``aspect`` is one of ``onset`` (weeks only where the source gives
-    numbers), ``dependence``, ``controlled_status`` (UK, where sourced) and ``nice_position``.
+    numbers), ``dependence``, ``controlled_status`` (UK, where sourced), ``nice_panic`` and
+    ``nice_gad`` (NICE CG113 for panic disorder and for generalised anxiety disorder).
+
+    ``by_class=True`` (long form only): rows that several options of one class share word for
+    word (same aspect, summary, sources and status: a class-level finding such as the SSRI
+    onset) become one row whose ``option`` reads ``"SSRIs (class): sertraline, escitalopram"``,
+    and a column ``aspect_label`` gives the aspect in words (:data:`ASPECT_LABELS`), for display.
 
     ``wide=True``: one row per option with a text column per aspect (NaN where nothing is
     sourced), ``onset_low_weeks``, ``onset_high_weeks`` and ``sources`` (every id used, ``;``).
 
     Sources include ``nice_cg113``, ``mendez2024``, ``jakubovski2019``, ``murphy1989``,
-    ``pregabalin_gad2014`` and ``nice_cg173``. Rows marked unverified (none today: facts
-    without a citable primary source, such as hydroxyzine's label wording, are not in the
-    table at all) are left out unless ``include_unverified=True``.
+    ``pregabalin_gad2014`` and ``nice_cg173``. Rows marked unverified (today NICE's GAD drug
+    sequence, read only in reproductions of the recommendation text) are left out unless
+    ``include_unverified=True``. Facts without a citable primary source, such as hydroxyzine's
+    label wording, are not in the table at all.
     """
     rows = _filter(_table("alternatives", dataset), include_unverified)
     if not isinstance(wide, bool):
         raise ValueError(f"wide must be True or False, got {wide!r}")
+    if not isinstance(by_class, bool):
+        raise ValueError(f"by_class must be True or False, got {by_class!r}")
+    if wide and by_class:
+        raise ValueError("by_class applies to the long form only: pass wide=False with by_class=True")
+    if by_class:
+        return _collapse_classes(rows)
     if not wide:
         return rows
     records = []
@@ -339,3 +460,27 @@ def alternatives(
         records.append(rec)
     columns = ["option", "class", *_ASPECTS, "onset_low_weeks", "onset_high_weeks", "sources"]
     return pd.DataFrame(records, columns=columns)
+
+
+def _collapse_classes(rows: pd.DataFrame) -> pd.DataFrame:
+    """Merge rows of one class that are identical apart from the option (class-level rows)."""
+    if rows.empty:
+        out = rows.copy()
+        out.insert(out.columns.get_loc("aspect") + 1, "aspect_label", pd.Series(dtype=object))
+        return out
+    same = ["class", "aspect", "summary", "source_id", "status"]
+    key = rows[same].astype(str).agg("\x1f".join, axis=1) + "\x1f" + rows["see_also"].map(";".join)
+    keep, labels = [], []
+    for _, group in rows.groupby(key, sort=False):
+        first = group.index[0]
+        keep.append(first)
+        options = list(dict.fromkeys(group["option"]))
+        cls = group["class"].iloc[0]
+        if len(options) > 1 and cls in CLASS_PLURAL:
+            labels.append(f"{CLASS_PLURAL[cls]} (class): {', '.join(options)}")
+        else:
+            labels.append(", ".join(options))
+    out = rows.loc[keep].copy()
+    out["option"] = labels
+    out.insert(out.columns.get_loc("aspect") + 1, "aspect_label", out["aspect"].map(ASPECT_LABELS))
+    return out.sort_index().reset_index(drop=True)

@@ -26,13 +26,35 @@ import csv
 import functools
 import json
 import math
+import sys
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pandas as pd
+
+
+def _import_jsonschema():
+    """Import jsonschema without its optional IRI format checker.
+
+    jsonschema imports every optional format library it can find at import time, and
+    rfc3987_syntax (installed alongside JupyterLab) spends about 3 s building its grammar. The
+    course's schemas use no ``format`` keyword, so the import is skipped; the module stays
+    importable for anything else in the process.
+    """
+    blocked = "rfc3987_syntax" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None  # makes "import rfc3987_syntax" raise ImportError
+    try:
+        import jsonschema
+    finally:
+        if blocked:
+            del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
+jsonschema = _import_jsonschema()
 
 __all__ = ["DataError", "Dataset", "default_dataset", "table", "sources", "cite", "references",
            "table_names"]

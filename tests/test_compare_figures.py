@@ -87,8 +87,31 @@ def test_half_life_alt_text_and_footer_come_from_the_data(half_life):
     assert "diazepam 20 to 100 h (active metabolite 36 to 200 h)" in half_life.alt
     assert "not the duration of effect" in half_life.alt
     assert "scot_bz_quality_2024" in _footer_text(half_life.figure)
+    # ranges differ by source: the US label's clonazepam range is named, with its source
+    label = compare.label_half_lives().set_index("drug").loc["clonazepam"]
+    said = f"Ranges differ by source: the US label gives clonazepam typically {label.low_h:g} to {label.high_h:g} h."
+    assert said == "Ranges differ by source: the US label gives clonazepam typically 30 to 40 h."
+    assert said in half_life.alt and said in _footer_text(half_life.figure)
+    assert label.source_id in _footer_text(half_life.figure)
     assert repr(half_life).startswith("[Figure: Horizontal bars")
     assert half_life._repr_png_().startswith(b"\x89PNG")
+
+
+def test_ranges_differ_note_only_names_drugs_drawn():
+    label = compare.label_half_lives()
+    table = compare.half_lives()
+    assert cplots.ranges_differ_note(table, label).endswith("clonazepam typically 30 to 40 h.")
+    assert cplots.ranges_differ_note(table[table["drug"] != "clonazepam"], label) == ""
+    assert cplots.ranges_differ_note(table, label.iloc[0:0]) == ""
+
+
+def test_half_life_footer_clears_the_axis_label(half_life):
+    fig = half_life.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    footer = max(fig.texts, key=lambda t: len(t.get_text()))
+    xlabel = fig.axes[0].xaxis.label
+    assert footer.get_window_extent(renderer).y1 < xlabel.get_window_extent(renderer).y0
 
 
 # -- onset vs dependence schematic -------------------------------------------------------------
@@ -106,6 +129,10 @@ def test_schematic_is_labelled_as_such_with_no_numeric_axis(schematic):
         text = label.get_text()
         assert text and not any(ch.isdigit() for ch in text), text  # categories, not numbers
     assert schematic.alt.startswith("Schematic grid, not a graph of data")
+    # the rows are a grouping, not a ranked scale: no arrow, and the label says so
+    ylabel = ax.get_ylabel()
+    assert "\u2192" not in ylabel and "more" not in ylabel
+    assert "not a scale" in ylabel and "row order is the authors' grouping" in ylabel
 
 
 def test_schematic_places_only_what_the_data_support():

@@ -18,9 +18,21 @@ from .. import compare
 from ._style import COLORS, SCHEMATIC, StaticFigure, add_footer, house_style, new_figure
 
 __all__ = [
-    "BENZODIAZEPINE_REFERENCE", "CONCERN_CATEGORY", "CONCERN_TIERS", "ONSET_BINS", "ONSET_CATEGORY",
-    "equivalence_bars", "equivalence_figure", "format_mg", "half_life_figure", "half_life_ranges",
-    "onset_dependence_figure", "onset_dependence_placements", "onset_dependence_schematic",
+    "BENZODIAZEPINE_REFERENCE",
+    "CONCERN_AXIS_LABEL",
+    "CONCERN_CATEGORY",
+    "CONCERN_TIERS",
+    "ONSET_BINS",
+    "ONSET_CATEGORY",
+    "equivalence_bars",
+    "equivalence_figure",
+    "format_mg",
+    "half_life_figure",
+    "half_life_ranges",
+    "onset_dependence_figure",
+    "onset_dependence_placements",
+    "onset_dependence_schematic",
+    "ranges_differ_note",
     "update_equivalence_bars",
 ]
 
@@ -116,12 +128,19 @@ def half_life_figure(*, include_unverified: bool = False) -> StaticFigure:
     """
     table = compare.half_lives(include_unverified=include_unverified)
     left_out = [d for d in compare.drugs() if d not in set(table["drug"])]
-    fig, ax = new_figure(9.5, 4.9)
+    fig, ax = new_figure(9.5, 5.3)
     half_life_ranges(ax, table)
+    differ = ranges_differ_note(table, compare.label_half_lives(include_unverified=include_unverified))
     note = NOT_A_DURATION
+    if differ:
+        note += " " + differ
     if left_out:
-        note += f" Not shown (half-life not verified in a primary source): {', '.join(left_out)}."
-    add_footer(fig, ";".join(table["source_id"]).split(";"), note=note)
+        note += f"\nNot shown (half-life not verified in a primary source): {', '.join(left_out)}."
+    label_rows = compare.label_half_lives(include_unverified=include_unverified)
+    label_ids = list(label_rows.loc[label_rows["drug"].isin(table["drug"]), "source_id"])
+    add_footer(fig, [*";".join(table["source_id"]).split(";"), *label_ids], note=note)
+    bottom = 0.62 / fig.get_figheight()  # room for a three-line footer below the axis label
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
     parts = []
     for row in table.itertuples(index=False):
         text = f"{row.drug} {_h_range(row.half_life_low_h, row.half_life_high_h).replace(chr(8211), ' to ')}"
@@ -132,9 +151,23 @@ def half_life_figure(*, include_unverified: bool = False) -> StaticFigure:
     alt = ("Horizontal bars on a logarithmic hours axis show each benzodiazepine's elimination half-life range, "
            f"with {HIGHLIGHT} highlighted and active metabolites drawn as thinner hatched bars: "
            + "; ".join(parts) + ". " + NOT_A_DURATION)
+    if differ:
+        alt += " " + differ
     if left_out:
         alt += f" Not shown because the half-life is not verified: {', '.join(left_out)}."
     return StaticFigure(fig, alt)
+
+
+def ranges_differ_note(table: pd.DataFrame, label: pd.DataFrame) -> str:
+    """'Ranges differ by source: the US label gives clonazepam typically 30 to 40 h.' for each
+    drug drawn (``table``, :func:`compare.half_lives`) whose US-label range (``label``,
+    :func:`compare.label_half_lives`) is in the data; empty when there is none."""
+    drawn = set(table["drug"])
+    parts = [f"{row.drug} typically {_h_range(row.low_h, row.high_h).replace(chr(8211), ' to ')}"
+             for row in label.itertuples(index=False) if row.drug in drawn]
+    if not parts:
+        return ""
+    return "Ranges differ by source: the US label gives " + "; ".join(parts) + "."
 
 
 # -- 2. onset of benefit vs dependence potential (schematic) -------------------------------------
@@ -145,6 +178,9 @@ ONSET_BINS = {
     "course": "Builds over a\ncourse of therapy",
     "not_sourced": "Onset not in the\ncourse's sources",
 }
+#: The rows' axis label. The row order is the course authors' grouping, not a ranking or a scale.
+CONCERN_AXIS_LABEL = ("Kind of dependence or withdrawal concern\n(categories in words, not a scale;\n"
+                      "row order is the authors' grouping)")
 #: Rows of the schematic, bottom to top: the kind of concern in the ``dependence`` rows.
 CONCERN_TIERS = {
     "none": "None: not a\nmedicine",
@@ -176,7 +212,7 @@ _CLASS_COLORS = {"benzodiazepine": COLORS["vermillion"], "SSRI": COLORS["blue"],
                  "azapirone": COLORS["green"], "gabapentinoid": COLORS["orange"],
                  "psychological therapy": COLORS["purple"], "sedating antihistamine": COLORS["grey"]}
 _DARK_TEXT = {COLORS["orange"], COLORS["yellow"], COLORS["sky"]}  # white text is too faint on these
-_CLASS_PLURAL = {"SSRI": "SSRIs", "SNRI": "SNRIs"}
+_CLASS_PLURAL = compare.CLASS_PLURAL
 
 
 def onset_dependence_placements(*, include_unverified: bool = False) -> pd.DataFrame:
@@ -278,8 +314,7 @@ def onset_dependence_schematic(ax: Axes, placements: pd.DataFrame | None = None)
         ax.xaxis.set_ticks_position("top")
         ax.set_xlabel("Onset of benefit (categories in words, not a time scale)", labelpad=8)
         ax.xaxis.set_label_position("top")
-        ax.set_ylabel("Kind of dependence or withdrawal concern\n(categories in words, not a scale)  \u2192 more",
-                      labelpad=8)
+        ax.set_ylabel(CONCERN_AXIS_LABEL, labelpad=8)
         artists["schematic"] = ax.set_title("SCHEMATIC: onset of benefit vs dependence potential", pad=12)
     return artists
 
