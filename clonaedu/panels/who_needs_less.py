@@ -1,0 +1,156 @@
+"""Who-needs-less panel: a population or interacting medicine against the typical adult on
+the same regimen, with what each source says about it (notebook 05).
+
+Where a source supports a direction (slower or faster elimination), the preset's illustrative
+curve is drawn against the typical adult's; the size of the change is illustrative and says
+so. Where the concern is not the blood level (opioids, alcohol: the effects add up; pregnancy,
+breastfeeding: the baby), no curve changes and the figure says why.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import dosing, pk, plots, populations
+from ..plots import doses as doseplots
+from ._base import FigurePanel
+
+_STYLE = {"description_width": "initial"}
+_POINTS_PER_DAY = 60
+_SCHEDULE_OPTIONS = [("once daily", 1), ("twice daily", 2)]
+
+
+def _preset_sources() -> list[str]:
+    """The model's main source and the source of each drawn preset's direction (the
+    statements under the figure name their own sources)."""
+    ids = ["crevoisier2003"] + [f.source_id for f in populations.factors() if f.changes_curve]
+    return list(dict.fromkeys(ids))
+
+
+class WhoNeedsLessPanel(FigurePanel):
+    """Controls: ``factor`` (population or medicine), ``dose`` (daily total, mg/day),
+    ``doses_per_day`` (once or twice daily) and ``days`` shown (7 to 28).
+
+    ``comparison`` is the current :class:`clonaedu.populations.PresetComparison`; the
+    statements of the sources appear under the figure (``statements``), unverified ones left
+    out and counted.
+    """
+
+    title = "Who-needs-less panel"
+
+    def __init__(self, factor: str = "older_adults", total_mg_per_day: float = 1.0, doses_per_day: int = 2,
+                 days: int = 14, typical: pk.Params | None = None):
+        chosen = populations.factor(factor)
+        populations.compare_with_typical(chosen.factor_id, total_mg_per_day, doses_per_day)  # validate early
+        if isinstance(doses_per_day, bool) or doses_per_day not in (1, 2):
+            raise ValueError(f"doses_per_day must be 1 or 2 in this panel; got {doses_per_day!r}")
+        maximum = float(dosing.landmarks("panic_disorder", "adult").loc["maximum", "high"])
+        if not 0.25 <= total_mg_per_day <= maximum:
+            raise ValueError(f"total_mg_per_day must be between 0.25 and {maximum:g} mg/day in this panel; "
+                             f"got {total_mg_per_day!r}")
+        if isinstance(days, bool) or not isinstance(days, int) or not 7 <= days <= 28:
+            raise ValueError(f"days must be a whole number from 7 to 28; got {days!r}")
+        self.typical = typical or pk.Params.default()
+        groups = [("Populations", populations.factors("population")), ("Medicines", populations.factors("medicine"))]
+        options = [(f"{'Group' if kind == 'Populations' else 'Taken with'}: {f.label}", f.factor_id)
+                   for kind, items in groups for f in items]
+        self.factor = widgets.Dropdown(description="Who", options=options, value=chosen.factor_id, style=_STYLE,
+                                       layout=widgets.Layout(width="560px"))
+        self.dose = widgets.FloatSlider(description="Daily total (mg/day)", value=total_mg_per_day, min=0.25,
+                                        max=maximum, step=0.25, readout_format=".3g", style=_STYLE,
+                                        layout=widgets.Layout(width="380px"))
+        self.doses_per_day = widgets.Dropdown(description="Schedule", options=_SCHEDULE_OPTIONS, value=doses_per_day,
+                                              style=_STYLE, layout=widgets.Layout(width="220px"))
+        self.days = widgets.IntSlider(description="Days shown", value=days, min=7, max=28, style=_STYLE)
+        self.statements = widgets.HTML()
+        self._curves: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._statement_html: dict[str, str] = {}
+        fig, ax = plots.new_figure(9.4, 4.4)
+        self.ax = ax
+        doseplots.population_axes(ax)
+        self.artists = doseplots.population_curves(ax)
+        plots.add_footer(fig, _preset_sources(), note="Illustrative model (data/pk_parameters.csv).")
+        controls = [self.factor, self.dose, self.doses_per_day, self.days]
+        animated = [self.artists[k] for k in ("typical", "other", "typical_label", "other_label", "caption")]
+        super().__init__(fig, controls, below=[self.statements], animated=animated)
+        for control in controls:
+            control.observe(self._on_change, "value")
+        self._limits = None
+        self._update()
+        self.render()
+        fig.set_layout_engine("none")  # keep the first layout: later full redraws skip the solver
+
+    # -- model ----------------------------------------------------------------------------
+    def _unit_curves(self, f: populations.Factor | None, n: int, days: int) -> tuple[np.ndarray, np.ndarray]:
+        """(t_h, concentration for 1 mg/day) from the first dose for the typical adult (``f``
+        None) or the preset of ``f``, cached: the model is linear in dose, so the panel
+        scales these instead of recomputing on a dose change."""
+        key = (None if f is None else f.preset, n, days)
+        if key not in self._curves:
+            params = self.typical if f is None or f.preset is None else populations.params_for(f.factor_id)
+            t_h = np.linspace(0, days * 24.0, days * _POINTS_PER_DAY + 1)
+            reg = populations.regimen_for(1.0, n, days=days + 1)
+            self._curves[key] = (t_h, pk.concentration(reg, t_h, params))
+        return self._curves[key]
+
+    def _update(self) -> None:
+        f = populations.factor(self.factor.value)
+        dose, n, days = self.dose.value, self.doses_per_day.value, self.days.value
+        self.comparison = c = populations.compare_with_typical(f.factor_id, dose, n, self.typical)
+        t_h, typical = self._unit_curves(None, n, days)
+        typical = typical * dose
+        other = None if f.preset is None else self._unit_curves(f, n, days)[1] * dose
+        # One y range for every group at this dose, schedule and span, so switching groups
+        # compares sizes by eye (and redraws only the curves).
+        top = max(float(self._unit_curves(q, n, days)[1].max()) for q in populations.factors()) * dose
+        y_top = doseplots.nice_limit(top, None if self._limits is None or self._limits[0] != days
+                                     else self._limits[1])
+        limits = (days, y_top)
+        self._full = limits != self._limits
+        if self._full:
+            self.ax.set_xlim(0, days * 1.34)
+            self.ax.set_ylim(0, y_top)
+            self.ax.set_xticks(range(0, days + 1, 1 if days <= 14 else 2))
+            self._limits = limits
+        other_text, caption = "", ""
+        if other is not None:  # the size of the change is in the message; the note says it is illustrative
+            other_text = f.short_label
+        elif f.direction == "added_effect":
+            caption = "Same level, added effect: the danger is not a\nhigher level, so the curves do not differ."
+        elif f.status == "unverified":
+            caption = "No curve drawn: no verified source gives the\ndirection or size of this change."
+        else:
+            caption = "No sourced change in clearance to draw:\nthe concern is not this curve (see below)."
+        doseplots.update_population_curves(self.artists, t_h / 24.0, typical, other, other_text, caption, y_top)
+        self.set_message(c.describe())
+        self._fill_statements(f)
+
+    def _fill_statements(self, f: populations.Factor) -> None:
+        if f.factor_id not in self._statement_html:
+            self._statement_html[f.factor_id] = self._statement_block(f)
+        self.statements.value = self._statement_html[f.factor_id]
+
+    @staticmethod
+    def _statement_block(f: populations.Factor) -> str:
+        """HTML list of the verified statements for ``f``, their sources, and the count of
+        unverified ones left out."""
+        rows = populations.statements(f.factor_id)
+        hidden = len(populations.statements(f.factor_id, include_unverified=True)) - len(rows)
+        items = "".join(
+            f"<li><b>{html.escape(r.says)}</b> ({html.escape(r.source_id)}): {html.escape(r.statement)}</li>"
+            for r in rows.itertuples(index=False)
+        )
+        note = (f"<div><i>{hidden} further statement{'s are' if hidden > 1 else ' is'} unverified (wording from "
+                f"memory) and not shown; see data/population_statements.csv.</i></div>" if hidden else "")
+        return (
+            f'<div style="font-size:1.02em; line-height:1.4"><b>What the sources say: {html.escape(f.label)}</b>'
+            f"<ul style=\"margin-top:4px\">{items}</ul>{note}"
+            f"<div><i>Why the curve looks like this: {html.escape(f.basis)}</i></div></div>"
+        )
+
+    def _on_change(self, change) -> None:
+        self._update()
+        self.render(full=self._full)
