@@ -1,0 +1,568 @@
+"""Taper figures (notebook 06): the step schedule of each published rule and the illustrative
+plasma level through it, plus the schedule table.
+
+**Teaching material about how tapers are designed, never a plan for a person**
+(:data:`clonaedu.taper.NOTICE` is on every figure and table made here).
+
+Two stacked axes share one time axis (days from the start of the taper):
+
+* top: the daily total (mg/day) of each rule, drawn as steps, with a direct label at the day
+  the rule stops; a dashed line marks the labelled maximum for panic disorder;
+* bottom: the illustrative plasma concentration (ng/mL) of the two-compartment model
+  (:mod:`clonaedu.pk`, ``typical_adult`` preset unless given) for the schedule's morning and
+  bedtime doses, starting from steady state on the starting dose: a line for each day's mean
+  level and a shaded band from the day's lowest to its highest level (the swing between
+  doses). Drawn per day so a taper of 12 days and one of three years read the same way. The
+  long half-life turns every step down into a slow glide over several days, and the level
+  keeps falling for days after the last dose.
+
+The curve is computed by :func:`concentration_through_taper`, which superposes one
+:class:`clonaedu.regimens.Regimen` per step (linearity of the model) so a taper of any length
+costs about the same per step.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
+from matplotlib.text import Text
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
+
+from .. import dosing, pk, regimens, taper
+from . import pk as pkplots
+from ._style import COLORS, ILLUSTRATIVE, StaticFigure, add_footer, house_style
+
+__all__ = [
+    "BEFORE_DAYS",
+    "LABEL_ROWS",
+    "PK_SOURCES",
+    "RULE_COLORS",
+    "ScheduleTable",
+    "StampedText",
+    "TaperCurve",
+    "about_duration",
+    "concentration_through_taper",
+    "dose_clock_times",
+    "rule_color",
+    "rule_label",
+    "rule_short_name",
+    "schedule_table",
+    "set_taper_limits",
+    "step_xy",
+    "taper_axes",
+    "taper_canvas",
+    "taper_figure",
+    "taper_limits",
+    "update_taper_axes",
+]
+
+#: one colour per rule, the same in every taper figure (Okabe-Ito)
+RULE_COLORS = {
+    "label_panic": COLORS["vermillion"],
+    "joint_guideline_2025": COLORS["blue"],
+    "ashton": COLORS["green"],
+}
+_SPARE_COLORS = (COLORS["purple"], COLORS["orange"], COLORS["sky"], COLORS["black"])
+#: days drawn before day 0, at steady state on the starting dose
+BEFORE_DAYS = 4
+#: contributions of a dose are dropped after this many terminal half-lives (2**-20 < 1e-6)
+_TAIL_HALF_LIVES = 20
+#: a point far to the right so a step or curve that has reached 0 runs to the axis end
+_FAR_DAY = 1e5
+#: axis ends (days) the time axis snaps to, so small changes keep the axes (and blitting)
+NICE_DAYS = (14, 21, 28, 42, 56, 84, 112, 168, 224, 336, 448, 672, 896, 1344, 1792)
+_TICK_STEPS = (1, 2, 7, 14, 28, 56, 84, 112, 168, 224)
+#: schedule axis ends (mg/day): the starting dose stays below two thirds, leaving the labels room
+_NICE_MG = (0.75, 1.5, 3.0, 6.0, 7.5, 9.0)
+_NICE_NG_ML = (5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 100)
+
+
+# -- names and colours --------------------------------------------------------------------------
+def rule_color(rule: str) -> str:
+    """The colour of ``rule`` in every taper figure (Okabe-Ito)."""
+    if rule in RULE_COLORS:
+        return RULE_COLORS[rule]
+    names = [n for n in taper.rule_names() if n not in RULE_COLORS]
+    return _SPARE_COLORS[names.index(rule) % len(_SPARE_COLORS)] if rule in names else COLORS["grey"]
+
+
+def rule_short_name(rule: str) -> str:
+    """The rule's title up to its colon (``data/taper_rules.csv``): "US label, panic disorder",
+    "2025 Joint Clinical Practice Guideline", "Ashton Manual (via NICE CKS)"."""
+    titles = _titles()
+    if rule not in titles:
+        raise ValueError(f"unknown rule {rule!r}; known rules: {', '.join(sorted(titles))}")
+    return titles[rule].split(":")[0].strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _titles() -> dict[str, str]:
+    """Rule -> title (data/taper_rules.csv), read once: taper.rules() re-validates the table."""
+    return {str(k): str(v) for k, v in taper.rules()["title"].items()}
+
+
+def dose_clock_times() -> tuple[str, str]:
+    """Clock times of the morning and the bedtime dose, from the course's example regimen with
+    a larger bedtime dose (``morning_bedtime_1mg`` in ``data/regimen_examples.csv``)."""
+    times = regimens.examples().loc["morning_bedtime_1mg", "clock_times"]
+    return str(times[0]), str(times[-1])
+
+
+# -- the model curve ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TaperCurve:
+    """Illustrative plasma concentration through one taper schedule.
+
+    ``t_days`` (days from the start of the taper; negative = before it, at steady state) and
+    ``conc_ng_ml`` (ng/mL, same length); ``step_means_ng_ml``: the mean level over the last
+    day of each step (the starting dose first), showing where each step settles. The
+    schedule's own numbers come along for drawing without touching the DataFrame again:
+    ``rule``, ``start_mg_per_day``, ``stop_day`` (first day without a dose) and ``step_x`` /
+    ``step_y`` (:func:`step_xy`). For drawing at any time scale, the curve is also summarised
+    per day (midnight to midnight): ``day_mid_days`` (the middle of each day), ``day_min_ng_ml``,
+    ``day_max_ng_ml`` (the lowest and highest level that day: the swing between doses) and
+    ``day_mean_ng_ml`` (the day's average level).
+    """
+
+    t_days: np.ndarray
+    conc_ng_ml: np.ndarray
+    step_means_ng_ml: tuple[float, ...]
+    params_name: str
+    half_life_h: float
+    rule: str
+    start_mg_per_day: float
+    stop_day: float
+    step_x: np.ndarray
+    step_y: np.ndarray
+    day_mid_days: np.ndarray
+    day_min_ng_ml: np.ndarray
+    day_max_ng_ml: np.ndarray
+    day_mean_ng_ml: np.ndarray
+
+    @property
+    def peak_ng_ml(self) -> float:
+        return float(self.conc_ng_ml.max())
+
+
+def _resolution_h(span_days: float) -> float:
+    """Sampling step (h): fine enough to show the twice-daily ripple on short tapers, coarser
+    on tapers of many months (where one day is about a pixel)."""
+    if span_days <= 100:
+        return 0.5
+    if span_days <= 250:
+        return 1.0
+    return 2.0
+
+
+def concentration_through_taper(schedule: pd.DataFrame, params: pk.Params | None = None, *,
+                                before_days: float = BEFORE_DAYS, after_days: float | None = None,
+                                step_h: float | None = None) -> TaperCurve:
+    """Illustrative plasma concentration (ng/mL) through a :func:`clonaedu.taper.schedule`.
+
+    Each row of the schedule is taken for its interval as a morning and a bedtime dose (clock
+    times from :func:`dose_clock_times`), each step as a :class:`~clonaedu.regimens.Regimen`
+    whose curve (:func:`clonaedu.pk.concentration`) is added from the step's first day (the
+    model is linear in dose, so the sum is the curve of the whole schedule). Before day 0 the
+    starting dose has been taken for 20 terminal half-lives, so day 0 starts at steady state;
+    a dose's contribution is dropped 20 half-lives after it (less than a millionth of its peak).
+
+    ``before_days`` / ``after_days``: days drawn before day 0 and after the day the schedule
+    stops (default: 5 terminal half-lives, when the level is about 3% of where it was);
+    ``step_h``: sampling step in hours, a divisor of 24 (default: 0.5 h for short tapers, up to
+    2 h for long ones). Illustrative model, not a prediction for any patient. Sources: those of the
+    parameters (``data/pk_parameters.csv``) and of the schedule's rule.
+    """
+    if not isinstance(schedule, pd.DataFrame) or "rule" not in schedule.attrs:
+        raise ValueError("schedule must be a table returned by clonaedu.taper.schedule()")
+    p = params if params is not None else pk.Params.default()
+    half_life_d = p.terminal_half_life_h / 24.0
+    tail_d = math.ceil(_TAIL_HALF_LIVES * half_life_d)
+    interval = int(schedule.attrs["interval_days"])
+    # plain arrays once: every column access on a DataFrame with attrs copies the attrs
+    days = schedule["day"].to_numpy(float)
+    mornings = schedule["morning_mg"].to_numpy(float)
+    evenings = schedule["evening_mg"].to_numpy(float)
+    duration = float(days[-1])
+    after = 5 * half_life_d if after_days is None else float(after_days)
+    if not (math.isfinite(before_days) and before_days >= 0 and math.isfinite(after) and after >= 0):
+        raise ValueError("before_days and after_days must be finite and not negative")
+    if before_days != int(before_days):
+        raise ValueError(f"before_days must be a whole number of days, got {before_days!r}")
+    end = duration + math.ceil(after)  # whole days, so the daily summary covers full days
+    dt_h = _resolution_h(end + before_days) if step_h is None else float(step_h)
+    if not (math.isfinite(dt_h) and dt_h > 0 and abs(24.0 / dt_h - round(24.0 / dt_h)) < 1e-9):
+        raise ValueError(f"step_h must be a positive number of hours that divides a day (0.5, 1, 2, ...), "
+                         f"got {step_h!r}")
+    t_h = np.arange(-before_days * 24.0, end * 24.0 + dt_h / 2, dt_h)
+    conc = np.zeros_like(t_h)
+    clock = dose_clock_times()
+    n_steps = len(days) - 1  # the last row (0 mg/day) takes no dose
+    segments = [(-float(tail_d), tail_d, mornings[0], evenings[0])]
+    segments += [(days[k], interval, mornings[k], evenings[k]) for k in range(n_steps)]
+    for start_d, n_days, morning, evening in segments:
+        times = [c for c, d in zip(clock, (morning, evening)) if d > 0]
+        doses = [d for d in (morning, evening) if d > 0]
+        if not doses:
+            continue
+        reg = regimens.Regimen.daily_at(times, doses, days=int(n_days))
+        lo, hi = start_d * 24.0, (start_d + n_days + tail_d) * 24.0
+        i, j = np.searchsorted(t_h, [lo, hi])
+        if j > i:
+            conc[i:j] += pk.concentration(reg, t_h[i:j] - lo, p)
+    t_days = t_h / 24.0
+    means = []
+    for k in range(n_steps):
+        i, j = np.searchsorted(t_days, [days[k + 1] - 1, days[k + 1]])
+        means.append(round(float(conc[i:j].mean()), 4) if j > i else math.nan)
+    totals = schedule["daily_total_mg"].to_numpy(float)
+    step_x, step_y = _step_xy(days, totals, BEFORE_DAYS)
+    per_day = round(24.0 / dt_h)
+    n_days = int(before_days + end)
+    blocks = conc[: n_days * per_day].reshape(n_days, per_day)  # midnight to midnight
+    mids = np.arange(n_days) - before_days + 0.5
+    return TaperCurve(t_days, conc, tuple(means), p.name, p.terminal_half_life_h, str(schedule.attrs["rule"]),
+                      float(totals[0]), duration, step_x, step_y, mids, blocks.min(axis=1), blocks.max(axis=1),
+                      blocks.mean(axis=1))
+
+
+def step_xy(schedule: pd.DataFrame, before_days: float = BEFORE_DAYS) -> tuple[np.ndarray, np.ndarray]:
+    """x (days) and y (mg/day) to draw a schedule's daily total as steps (``steps-post``): the
+    starting dose from ``-before_days``, each step from its day, 0 from the stop onwards."""
+    return _step_xy(schedule["day"].to_numpy(float), schedule["daily_total_mg"].to_numpy(float), before_days)
+
+
+def _step_xy(days: np.ndarray, totals: np.ndarray, before_days: float) -> tuple[np.ndarray, np.ndarray]:
+    return np.r_[-before_days, days[1:], _FAR_DAY], np.r_[totals, 0.0]
+
+
+# -- axes ---------------------------------------------------------------------------------------
+def _snap(value: float, choices) -> float:
+    for c in choices:
+        if value <= c + 1e-9:
+            return c
+    return float(math.ceil(value / choices[-1]) * choices[-1])
+
+
+def taper_limits(curves: list[TaperCurve]) -> tuple[float, float, float]:
+    """``(x_max_days, y_max_mg_per_day, y_max_ng_ml)`` for the curves drawn together: axis ends
+    snapped to a few round values, so a panel keeps its axes (and can blit) while a change
+    stays inside them. The time axis leaves room after the longest stop for the level's fall
+    and the stop label; the dose axis leaves the top third for the labels; the concentration
+    axis follows the dose axis (the model is linear in dose), so it changes only with it."""
+    x_max = _snap(max(c.stop_day for c in curves) * 1.2 + 5, NICE_DAYS)
+    start = max(c.start_mg_per_day for c in curves)
+    y_mg = _snap(start * 1.5, _NICE_MG)
+    per_mg = max(c.peak_ng_ml / c.start_mg_per_day for c in curves)
+    y_ng = _snap(per_mg * y_mg / 1.5 * 1.08, _NICE_NG_ML)
+    return x_max, y_mg, y_ng
+
+
+def about_duration(days: float) -> str:
+    """The duration in words, for labels: " (~8 weeks)", " (~7 months)", " (~3.0 years)" for
+    4 weeks or more, "" below (days say it well enough)."""
+    if days < 28:
+        return ""
+    if days < 7 * 13:
+        return f" (~{days / 7:.0f} weeks)"
+    if days < 2 * 365:
+        return f" (~{days / 30.44:.0f} months)"
+    return f" (~{days / 365.25:.1f} years)"
+
+
+def _tick_step(x_max: float) -> int:
+    return next((s for s in _TICK_STEPS if x_max / s <= 9), _TICK_STEPS[-1])
+
+
+class StampedText(Text):
+    """A :class:`~matplotlib.text.Text` that reuses a bitmap of itself once drawn.
+
+    Matplotlib 3.11 rasterises text glyph by glyph in Python, about 5 to 9 ms for one label,
+    which is too slow for three direct labels redrawn on every blitted frame of a panel. The
+    first time a label is drawn with a given text, style and sub-pixel offset it is rendered
+    normally into a scratch buffer; the pixels it covers are kept, and later draws paste them
+    (about 0.1 ms). The pixels are the text's own rendering, so the figure looks the same.
+    Other renderers (PDF, SVG) draw the text as usual.
+    """
+
+    STAMPS_KEPT = 64
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._stamps: dict[tuple, tuple[np.ndarray, int, int]] = {}
+
+    def draw(self, renderer):
+        if not self.get_visible() or not self.get_text() or type(renderer) is not RendererAgg:
+            return super().draw(renderer)
+        x, y = self.get_transform().transform(self.get_unitless_position())
+        ix, iy = math.floor(x), math.floor(y)
+        key = (self.get_text(), self.get_color(), self.get_fontweight(), self.get_fontsize(), self.get_ha(),
+               self.get_va(), self.get_rotation(), renderer.dpi, round((x - ix) * 4), round((y - iy) * 4))
+        stamp = self._stamps.get(key)
+        if stamp is None:
+            scratch = RendererAgg(int(renderer.width), int(renderer.height), renderer.dpi)
+            super().draw(scratch)
+            pixels = np.asarray(scratch.buffer_rgba())
+            rows, cols = np.nonzero(pixels[..., 3])
+            if rows.size == 0:
+                return None
+            top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+            # buffer rows run top to bottom; draw_image wants them bottom to top
+            stamp = (pixels[top:bottom, left:right][::-1].copy(), left - ix, int(renderer.height) - bottom - iy)
+            if len(self._stamps) >= self.STAMPS_KEPT:
+                self._stamps.pop(next(iter(self._stamps)))
+            self._stamps[key] = stamp
+        image, dx, dy = stamp
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, ix + dx, iy + dy, image)
+        gc.restore()
+        self.stale = False
+        return None
+
+
+def taper_axes(fig: Figure, n_lines: int = 3) -> dict:
+    """Two stacked axes sharing the time axis, with ``n_lines`` empty step lines, curves, stop
+    markers and direct labels to fill with :func:`update_taper_axes`. Returns the artists:
+    ``ax_steps``, ``ax_conc``, ``steps``, ``curves`` (each day's mean level), ``bands`` (each
+    day's lowest to highest level), ``stops_top``, ``stops_bottom``, ``labels`` (lists of
+    ``n_lines``), ``maximum`` and ``maximum_label`` (the labelled maximum
+    for panic disorder, data/dose_landmarks.csv), ``illustrative``, ``notice`` (the figure's
+    first line, :data:`clonaedu.taper.NOTICE`)."""
+    maximum = float(dosing.landmarks("panic_disorder", "adult").loc["maximum", "high"])
+    with house_style():
+        ax_steps, ax_conc = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1]})
+        ax_steps.set_ylabel("Daily total (mg/day)")
+        ax_steps.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax_steps.set_title("Taper schedule: daily total under each rule")
+        pkplots.concentration_axes(ax_conc, "Days from the start of the taper (day 0 = first day at the starting dose)")
+        ax_conc.set_title("Illustrative plasma level through the taper")
+        # whole-number ticks (at most 3 characters) on every range the panel uses: the panel
+        # freezes its layout, so tick labels must never get wider than at the first draw
+        ax_conc.yaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
+        for ax in (ax_steps, ax_conc):
+            ax.axvline(0, color="#555555", lw=1, ls=":", zorder=1)
+        max_line = ax_steps.axhline(maximum, color=COLORS["black"], lw=1.3, ls="--", zorder=1)
+        max_label = ax_steps.text(0.995, maximum, f"labelled maximum, panic disorder: {maximum:g} mg/day",
+                                  transform=ax_steps.get_yaxis_transform(), ha="right", va="top",
+                                  fontsize=10.5, color=COLORS["black"], clip_on=True)
+        artists: dict = {"ax_steps": ax_steps, "ax_conc": ax_conc, "steps": [], "curves": [], "bands": [],
+                         "stops_top": [], "stops_bottom": [], "labels": [],
+                         "maximum": max_line, "maximum_label": max_label}
+        for i in range(n_lines):
+            (s,) = ax_steps.plot([], [], drawstyle="steps-post", lw=3.0, zorder=4)
+            (c,) = ax_conc.plot([], [], lw=2.2, zorder=4)
+            band = ax_conc.add_patch(Polygon(np.zeros((0, 2)), closed=True, lw=0, alpha=0.22, zorder=3))
+            (st,) = ax_steps.plot([], [], ls=":", lw=1.4, zorder=3)
+            (sb,) = ax_conc.plot([], [], ls=":", lw=1.4, zorder=3)
+            label = ax_steps.add_artist(StampedText(
+                0, 0, "", fontsize=11.5, fontweight="bold", ha="left", va="center", zorder=6, clip_on=False,
+                transform=ax_steps.get_xaxis_transform(),
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1}))
+            for key, artist in (("steps", s), ("curves", c), ("bands", band), ("stops_top", st),
+                                ("stops_bottom", sb), ("labels", label)):
+                artists[key].append(artist)
+        artists["illustrative"] = pkplots.illustrative_note(ax_conc)
+        artists["illustrative"].set_zorder(2)  # static, under the animated curves
+        artists["notice"] = fig.suptitle(_wrap(taper.NOTICE, 105), x=0.01, ha="left", fontsize=11.5,
+                                         fontweight="normal", style="italic", color="#333333")
+    return artists
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def set_taper_limits(artists: dict, limits: tuple[float, float, float]) -> None:
+    """Apply :func:`taper_limits` to the two axes (ticks every few days, weeks or months)."""
+    x_max, y_mg, y_ng = limits
+    ax_steps, ax_conc = artists["ax_steps"], artists["ax_conc"]
+    ax_conc.set_xlim(-BEFORE_DAYS if x_max <= 84 else -max(BEFORE_DAYS, 0.02 * x_max), x_max)
+    step = _tick_step(x_max)
+    ax_conc.set_xticks(np.arange(0, x_max - step / 2, step))  # none at the very end: it could overhang
+    ax_steps.set_ylim(0, y_mg)
+    mg_step = 0.25 if y_mg <= 1.5 else 0.5 if y_mg <= 3 else 1.0  # never finer: labels stay <= 4 characters
+    ax_steps.set_yticks(np.arange(0, 0.7 * y_mg + 1e-9, mg_step))  # none in the labels' headroom
+    ax_conc.set_ylim(0, y_ng)
+    visible = artists["maximum"].get_ydata()[0] < y_mg
+    artists["maximum"].set_visible(visible)
+    artists["maximum_label"].set_visible(visible)
+
+
+_SHORT_NAMES = {"label_panic": "US label", "joint_guideline_2025": "2025 guideline", "ashton": "Ashton-derived"}
+#: heights (fraction of the schedule axes) of the stop labels: the longest taper lowest
+LABEL_ROWS = (0.75, 0.85, 0.95)
+
+
+def rule_label(rule: str) -> str:
+    """A short name for direct labels ("US label", "2025 guideline", "Ashton-derived")."""
+    return _SHORT_NAMES.get(rule, rule_short_name(rule))
+
+
+def update_taper_axes(artists: dict, curves: list[TaperCurve], *, highlight: str | None = None) -> None:
+    """Fill the lines of :func:`taper_axes` with ``curves`` (:func:`concentration_through_taper`)
+    in order (the last is drawn on top); unused lines are emptied. The ``highlight`` rule is
+    drawn thicker. Each rule's stop day gets a dotted line and a direct label ("US label: stops
+    day 12") in the headroom above the steps, one row per rule (the longest taper lowest), so
+    labels never cross the steps. Call after :func:`set_taper_limits` (labels are placed
+    against the time axis)."""
+    ax_steps, ax_conc = artists["ax_steps"], artists["ax_conc"]
+    order = sorted(range(len(curves)), key=lambda i: -curves[i].stop_day)
+    rows = {i: LABEL_ROWS[min(rank, len(LABEL_ROWS) - 1)] for rank, i in enumerate(order)}
+    x_lo, x_hi = ax_steps.get_xlim()
+    axes_in = 0.86 * ax_steps.figure.get_figwidth()  # about the axes' width (inches)
+    for i, step_line in enumerate(artists["steps"]):
+        curve_line, stop_top, stop_bottom, label = (
+            artists[k][i] for k in ("curves", "stops_top", "stops_bottom", "labels"))
+        band = artists["bands"][i]
+        if i >= len(curves):
+            for line in (step_line, curve_line, stop_top, stop_bottom):
+                line.set_data([], [])
+            band.set_xy(np.zeros((0, 2)))
+            label.set_text("")
+            continue
+        c = curves[i]
+        color = rule_color(c.rule)
+        main = highlight is None or c.rule == highlight
+        step_line.set_data(c.step_x, c.step_y)
+        x_day = np.r_[c.day_mid_days, _FAR_DAY]
+        curve_line.set_data(x_day, np.r_[c.day_mean_ng_ml, 0.0])
+        band.set_xy(np.r_[np.c_[x_day, np.r_[c.day_max_ng_ml, 0.0]], np.c_[x_day, np.r_[c.day_min_ng_ml, 0.0]][::-1]])
+        band.set_facecolor(color)
+        stop, row = c.stop_day, rows[i]
+        stop_top.set_transform(ax_steps.get_xaxis_transform())
+        stop_bottom.set_transform(ax_conc.get_xaxis_transform())
+        stop_top.set_data([stop, stop], [0, row])
+        stop_bottom.set_data([stop, stop], [0, 0.9])  # below the illustrative note
+        for line in (step_line, curve_line, stop_top, stop_bottom):
+            line.set_color(color)
+        # the chosen rule stands out by opacity and drawing order, not width: widths stay as built,
+        # so the projector look (plots._style.apply_look) can scale them once
+        step_line.set_alpha(1.0 if main else 0.55)
+        curve_line.set_alpha(1.0 if main else 0.55)
+        band.set_alpha(0.25 if main else 0.12)
+        text = f"{rule_label(c.rule)}: stops day {stop:g}{about_duration(stop)}"
+        label.set_text(text)
+        label.set_color(color)
+        label.set_fontweight("bold" if main else "normal")
+        width = len(text) * 0.074 / axes_in * (x_hi - x_lo)  # about 0.074 inch a character, in days
+        pad = 0.006 * (x_hi - x_lo)
+        fits_right = stop + pad + width <= x_hi
+        label.set_ha("left" if fits_right else "right")
+        label.set_position((stop + pad if fits_right else stop - pad, row))
+
+
+# -- the table ----------------------------------------------------------------------------------
+_HEADERS = ("day", "morning (mg)", "bedtime (mg)", "daily total (mg/day)", "cut from previous step",
+            "morning: tablets", "bedtime: tablets")
+
+
+class ScheduleTable:
+    """A schedule as a table with its notice: HTML in notebooks and panels, plain text
+    elsewhere. Rows where the strengths forced a cut larger than the rule's are marked *."""
+
+    def __init__(self, schedule: pd.DataFrame):
+        if not isinstance(schedule, pd.DataFrame) or "rule" not in schedule.attrs:
+            raise ValueError("schedule must be a table returned by clonaedu.taper.schedule()")
+        self.schedule = schedule
+
+    @property
+    def caption(self) -> str:
+        a = self.schedule.attrs
+        pace = (f"{a['percent']:g}% of the current dose every {a['interval_days']} days" if a["percent"] is not None
+                else f"{a['step_mg_per_dose']:g} mg off each dose every {a['interval_days']} days")
+        form = "tablets (0.5 mg scored, 1 mg, 2 mg)" if a["form"] == "tablet" else "ODTs (never split)"
+        return (f"{rule_short_name(a['rule'])}: {pace}, from {a['start_mg_per_day']:g} mg/day with {form}; "
+                f"{a['steps']} steps, no dose from day {a['duration_days']}.")
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The table's cells as text, one tuple per schedule row (in order)."""
+        out = []
+        for r in self.schedule.itertuples():
+            cut = "" if pd.isna(r.cut_percent) else f"{r.cut_percent:g}%" + (" *" if r.larger_than_rule else "")
+            out.append((f"{r.day:g}", f"{r.morning_mg:g}", f"{r.evening_mg:g}", f"{r.daily_total_mg:g}", cut,
+                        r.morning_tablets, r.evening_tablets))
+        return out
+
+    @property
+    def html(self) -> str:
+        cell = 'style="padding:2px 8px; text-align:left"'
+        head = "".join(f"<th {cell}>{html.escape(h)}</th>" for h in _HEADERS)
+        body = "".join("<tr>" + "".join(f"<td {cell}>{html.escape(v)}</td>" for v in row) + "</tr>"
+                       for row in self.rows())
+        star = ("<div>* the strengths cannot make a smaller cut at this dose, so the step is larger than "
+                "the rule asks.</div>") if self.schedule.larger_than_rule.any() else ""
+        return (f'<div class="clonaedu-taper-table"><div><b>{html.escape(self.caption)}</b></div>'
+                f'<div><i>{html.escape(taper.NOTICE)}</i></div>'
+                f'<table style="border-collapse:collapse; font-size:1em">'
+                f"<tr>{head}</tr>{body}</table>{star}</div>")
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        lines = [self.caption, taper.NOTICE, " · ".join(_HEADERS)]
+        lines += [" · ".join(row) for row in self.rows()]
+        return "\n".join(lines)
+
+
+def schedule_table(schedule: pd.DataFrame) -> ScheduleTable:
+    """The schedule table (day, morning, bedtime, daily total, cut %, tablets) with its notice."""
+    return ScheduleTable(schedule)
+
+
+# -- whole figures ------------------------------------------------------------------------------
+#: sources of the illustrative PK model drawn under every taper (see data/pk_parameters.csv)
+PK_SOURCES = ("fda_klonopin_pk_label", "crevoisier2003", "greenblatt2005")
+
+
+def taper_canvas(source_ids, params: pk.Params | None = None, n_lines: int = 3) -> tuple[Figure, dict]:
+    """A new figure with :func:`taper_axes` and a sources footer (taper sources, then those of
+    the PK model) whose note names the model parameters. Returns ``(figure, artists)``."""
+    p = params if params is not None else pk.Params.default()
+    with house_style():
+        fig = Figure(figsize=(10.0, 7.6), layout="constrained")
+        FigureCanvasAgg(fig)
+    artists = taper_axes(fig, n_lines=n_lines)
+    note = (f"{ILLUSTRATIVE.rstrip('.')}: {p.name} preset, terminal half-life {p.terminal_half_life_h:.0f} h "
+            f"(data/pk_parameters.csv).")
+    artists["footer"] = add_footer(fig, [*source_ids, *PK_SOURCES], note=note)
+    # the footer can wrap to three lines at this width: keep it clear of the x-axis label
+    bottom = 0.5 / fig.get_figheight()
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    return fig, artists
+
+
+def taper_figure(start_mg_per_day: float = 1.0, rules=None, form: str = "tablet",
+                 params: pk.Params | None = None) -> StaticFigure:
+    """Every rule (default pace; ``rules`` to choose) from the same start (mg/day): the step
+    schedules on top, the illustrative plasma level below, on one time axis, so the label's
+    taper of days sits beside guideline tapers of weeks to months. Teaching material, never a
+    plan for a person; illustrative model, not a prediction for any patient."""
+    names = taper.rule_names() if rules is None else list(rules)
+    schedules = [taper.schedule(start_mg_per_day, rule=n, form=form) for n in names]
+    curves = [concentration_through_taper(s, params) for s in schedules]
+    order = sorted(range(len(curves)), key=lambda i: -curves[i].stop_day)  # shortest drawn last, on top
+    sources = list(dict.fromkeys(sid for s in schedules for sid in s.attrs["source_ids"]))
+    fig, artists = taper_canvas(sources, params, n_lines=len(names))
+    set_taper_limits(artists, taper_limits(curves))
+    update_taper_axes(artists, [curves[i] for i in order])
+    parts = []
+    for s, c in zip(schedules, curves):
+        a = s.attrs
+        days = a["duration_days"]
+        parts.append(f"{rule_short_name(a['rule'])} stops on day {days}{about_duration(days)} after {a['steps']} steps")
+    level = curves[0].step_means_ng_ml[0]
+    alt = (f"Taper schedules from {start_mg_per_day:g} mg/day ({'tablets' if form == 'tablet' else 'ODTs'}) drawn "
+           f"as steps: " + "; ".join(parts) + f". Below, the illustrative plasma level starts near {level:.1f} "
+           f"ng/mL (daily mean on the starting dose) and after each step down glides to its new level over "
+           f"several days; after the last dose it falls towards zero over about a week. {ILLUSTRATIVE} "
+           f"{taper.NOTICE}")
+    return StaticFigure(fig, alt)
