@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 
 from clonaedu.panels import DoseExplorer, EquivalenceExplorer, RegimenPanel, SingleDosePanel  # noqa: E402
 from clonaedu.panels import DoseComparisonPanel, WhoNeedsLessPanel  # noqa: E402
+from clonaedu.panels import TaperPlanner  # noqa: E402
 
 
 # name -> (panel class, control attribute, values cycled through, constructor keyword for that value).
@@ -36,6 +37,9 @@ CASES = {
                                               (0.5, 1.0, 2.0, 4.0), (0.25, 0.5, 1.0, 2.0)], "doses_mg_per_day"),
     "WhoNeedsLessPanel (population)": (WhoNeedsLessPanel, "factor", ["enzyme_inducers", "opioids", "liver_disease",
                                                                      "pregnancy", "older_adults"], "factor"),
+    # a student dragging the starting dose to and fro with every rule overlaid; some values change the axes
+    "TaperPlanner (start dose, all rules)": (lambda **kw: TaperPlanner(compare_all=True, **kw), "start",
+                                             [1.0, 1.25, 1.5, 1.75, 2.0, 1.75, 1.5, 1.25], "start_mg_per_day"),
 }
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from . import data
 from .regimens import Regimen, example, examples
+from .regimens import _finite_number as _number
 
 __all__ = [
     "Params",
@@ -238,16 +239,6 @@ def published_range(quantity: str) -> tuple[float, float]:
     if quantity not in table.index:
         raise ValueError(f"unknown quantity {quantity!r}; known: {', '.join(table.index)}")
     return float(table.loc[quantity, "low"]), float(table.loc[quantity, "high"])
-
-
-def _number(value, name: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number; got {value!r}") from None
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite; got {value!r}")
-    return x
 
 
 def _params_from_rows(name: str, rows: pd.DataFrame) -> Params:
