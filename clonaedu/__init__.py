@@ -11,3 +11,7 @@ NOTICE = (
     "Educational material for students of nursing and pharmacy, not medical advice. "
     "Never use it to choose, change or stop anyone's dose."
 )
+
+from .present import present  # noqa: E402  (clonaedu.present(): projector style on/off; see clonaedu/present.py)
+
+__all__ = ["NOTICE", "present", "__version__"]

@@ -52,6 +52,22 @@ def test_binder_installs_the_package_and_opens_the_start_notebook():
     readme = (ROOT / "README.md").read_text()
     repo = re.search(r"^\[repo\]: https://github.com/([\w.-]+/[\w.-]+)$", readme, re.M).group(1)
     binder = re.search(r"^\[binder\]: (\S+)$", readme, re.M).group(1)
-    # The Binder link is built from the repository address, which is written in one place.
+    app = re.search(r"^\[binder-app\]: (\S+)$", readme, re.M).group(1)
+    # The Binder links are built from the repository address, which is written in one place.
     assert binder == f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/notebooks/00_start_here.ipynb"
-    assert readme.count(repo) == 2
+    # ... and the app view: Voila (a runtime dependency, so Binder has it) renders the notebook.
+    assert app == f"https://mybinder.org/v2/gh/{repo}/main?urlpath=voila/render/notebooks/00_start_here.ipynb"
+    assert (ROOT / app.split("voila/render/", 1)[1]).is_file()
+    assert readme.count(repo) == 3
+
+
+def test_voila_is_a_runtime_dependency_and_rise_an_optional_extra():
+    """The app view must work wherever the course is installed (Binder included); RISE is only
+    for instructors who want slides inside JupyterLab."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = _parse(project["dependencies"])
+    assert runtime["voila"] == ">=0.5"
+    extras = {name: _parse(deps) for name, deps in project["optional-dependencies"].items()}
+    assert "voila" not in extras["test"]
+    assert extras["present"] == {"jupyterlab-rise": ">=0.40"}
+    assert "jupyterlab-rise" not in runtime and "jupyterlab-rise" not in conda_dependencies()

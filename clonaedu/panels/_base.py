@@ -9,6 +9,12 @@ Why an Image widget rather than ``interactive_output`` or an interactive matplot
 it needs no server extension, works the same in JupyterLab, Voila and Binder, replays under
 nbval, and lets the panel put a PNG of its initial state into the saved notebook, so the
 course reads on GitHub and nbviewer without a kernel.
+
+Display mode (``clonaedu.present()``): a panel reads the mode once, when it is built. In the
+projector look its figure is drawn sharper with heavier lines (``plots._style.apply_look``)
+and shown up to 1280 px wide instead of 960, control widths given in pixels grow, and the
+panel carries the projector CSS (bigger type, controls and message, scoped to this panel).
+Panels already on screen keep the look they were built in: re-run their cells after switching.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from ..plots import png_bytes
+from ..plots._style import apply_look, fit_to_mode, look
 
 
 class FigurePanel(widgets.VBox):
@@ -36,19 +43,28 @@ class FigurePanel(widgets.VBox):
 
     def __init__(self, figure: Figure, controls: list[widgets.Widget], *,
                  below: list[widgets.Widget] = (), animated=()):
-        self.figure = figure
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="960px"))
-        self.message = widgets.HTML(layout=widgets.Layout(max_width="960px"))
+        chosen = look()
+        #: the display mode this panel was built in ("house" or "projector")
+        self.mode = chosen.name
+        self.figure = fit_to_mode(figure)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=chosen.image_max_width))
+        self.message = widgets.HTML(layout=widgets.Layout(max_width=chosen.image_max_width))
         self._animated = list(animated)
         self._background = None
         self.renders = 0
         for artist in self._animated:
             artist.set_animated(True)
+        if chosen.control_scale != 1.0:
+            for widget in [*controls, *below]:
+                _scale_widths(widget, chosen.control_scale)
         for control in controls:
             control.layout.margin = "2px 16px 2px 0"
         box = widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__(children=[box, self.image, self.message, *below])
+        extra = [widgets.HTML(f"<style>{chosen.css}</style>", layout=widgets.Layout(display="none"))] if chosen.css else []
+        super().__init__(children=[box, self.image, self.message, *below, *extra])
         self.add_class("clonaedu-panel")
+        if chosen.name != "house":
+            self.add_class(f"clonaedu-{chosen.name}")
 
     # -- rendering --------------------------------------------------------------------
     def render(self, *, full: bool = True) -> None:
@@ -56,6 +72,7 @@ class FigurePanel(widgets.VBox):
         the cached background (valid while nothing else in the figure changed)."""
         canvas = self.figure.canvas
         if full or self._background is None:
+            apply_look(self.figure)  # projector look: heavier lines, including new artists
             canvas.draw()  # animated artists are skipped here ...
             self._background = canvas.copy_from_bbox(self.figure.bbox)
         else:
@@ -89,3 +106,36 @@ class FigurePanel(widgets.VBox):
         if self.image.value:
             bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
         return bundle
+
+
+_WIDTHS = ("width", "min_width", "max_width")
+
+
+def _scaled(value, factor: float):
+    """``"420px"`` times ``factor`` (other units and None unchanged)."""
+    if isinstance(value, str) and value.endswith("px"):
+        try:
+            return f"{round(float(value[:-2]) * factor)}px"
+        except ValueError:
+            return value
+    return value
+
+
+def _scale_widths(widget: widgets.Widget, factor: float) -> None:
+    """Widen a control (and the controls inside a box) whose widths are given in pixels, so
+    larger type still fits. The layout is replaced by a scaled copy, never changed in place:
+    panels share Layout objects between controls and between instances."""
+    layout = widget.layout
+    changes = {name: _scaled(getattr(layout, name), factor) for name in _WIDTHS}
+    if any(changes[name] != getattr(layout, name) for name in _WIDTHS):
+        state = {name: getattr(layout, name) for name in layout.keys
+                 if not name.startswith("_") and getattr(layout, name) is not None}
+        widget.layout = widgets.Layout(**{**state, **changes})
+    style = getattr(widget, "style", None)
+    for name in ("description_width", "button_width"):
+        if style is not None and style.has_trait(name):
+            value = getattr(style, name)
+            if _scaled(value, factor) != value:
+                setattr(style, name, _scaled(value, factor))
+    for child in getattr(widget, "children", ()):
+        _scale_widths(child, factor)

@@ -8,7 +8,11 @@ from .. import dosing, plots
 from ._base import FigurePanel
 
 _STYLE = {"description_width": "initial"}
-_WIDE = widgets.Layout(width="420px")
+
+
+def _wide() -> widgets.Layout:
+    """A Layout per slider: a shared one would hide the dose slider with the weight slider."""
+    return widgets.Layout(width="420px")
 
 
 class DoseExplorer(FigurePanel):
@@ -32,11 +36,11 @@ class DoseExplorer(FigurePanel):
                                            options=self._population_options(indication), value=population)
         self.total = widgets.FloatSlider(description="Total daily dose (mg/day)", value=total_mg_per_day,
                                          min=0.125, max=5, step=0.125, readout_format=".3g",
-                                         continuous_update=True, style=_STYLE, layout=_WIDE)
+                                         continuous_update=True, style=_STYLE, layout=_wide())
         self.doses_per_day = widgets.Dropdown(description="Doses per day", options=[1, 2, 3, 4],
                                               value=doses_per_day, style=_STYLE, layout=widgets.Layout(width="160px"))
         self.weight = widgets.FloatSlider(description="Child's weight (kg)", value=weight_kg, min=3, max=40,
-                                          step=0.5, style=_STYLE, layout=_WIDE)
+                                          step=0.5, style=_STYLE, layout=_wide())
         fig, ax = plots.new_figure(9.0, 3.6)
         self.ax = ax
         self.placement = self._place()

@@ -3,6 +3,26 @@
 One style for the whole course: the Okabe-Ito colour-blind-safe palette, fonts readable on a
 projector, units on every axis, direct labels instead of legends where possible, and a small
 sources footer. Model figures also carry :data:`ILLUSTRATIVE`.
+
+Two looks of this one style (:data:`LOOKS`), chosen by the display mode kept in
+:mod:`clonaedu.present` (``clonaedu.present()`` / ``clonaedu.present(False)``):
+
+* ``house``: the everyday style (:data:`_STYLE`), for a laptop screen;
+* ``projector``: the same style with :data:`_PROJECTOR` laid over it (heavier axes and ticks,
+  a darker grid, a black sources footer), every drawn line, marker and edge
+  :data:`PROJECTOR_LINE_SCALE` times heavier (:func:`apply_look`), the figure drawn at
+  :data:`PROJECTOR_DPI` so it stays sharp when a panel shows it up to 1280 px wide instead of
+  960, and bigger, high-contrast controls and message text (:data:`PROJECTOR_CSS`, scoped to
+  the panel).
+
+The type inside figures keeps its size *relative to the figure*: the house style already sets
+it for projection, and the figures place direct labels by hand, so larger type in the same
+figure collides (tried: at 1.1 times, labels overlap in the panels of notebooks 02 and 04).
+Instead the whole figure is shown larger, which enlarges the type on screen by a third
+without moving anything.
+
+:func:`house_style` and :func:`new_figure` read the mode at each call; a figure keeps the look
+it was made in.
 """
 
 from __future__ import annotations
@@ -11,6 +31,7 @@ import contextlib
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -19,10 +40,11 @@ from matplotlib.figure import Figure
 import numpy as np
 
 from .. import data
+from ..present import mode as current_mode
 
 __all__ = [
     "COLORS", "ILLUSTRATIVE", "SCHEMATIC", "house_style", "new_figure", "add_footer", "png_bytes",
-    "StaticFigure",
+    "StaticFigure", "LOOKS", "Look", "look", "fit_to_mode", "apply_look",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -67,11 +89,156 @@ _STYLE = {
 }
 
 
+#: What the projector look changes in :data:`_STYLE` (matplotlib settings): heavier axes and
+#: ticks and a darker grid (text, ticks and axes are already black in the house style).
+_PROJECTOR = {
+    "axes.linewidth": 1.8,
+    "xtick.major.width": 1.8,
+    "ytick.major.width": 1.8,
+    "xtick.major.size": 6,
+    "ytick.major.size": 6,
+    "grid.color": "#707070",
+    "grid.alpha": 0.45,
+}
+
+#: Projector look: lines, markers and edges drawn in the figure are this many times heavier.
+PROJECTOR_LINE_SCALE = 1.35
+#: Projector look: pixels per inch, so a 9- to 11-inch figure is 1125 to 1375 px wide.
+PROJECTOR_DPI = 125
+
+#: Bigger, high-contrast controls and message text for panels built in the projector look.
+#: Scoped to ``.clonaedu-panel.clonaedu-projector``, so nothing else on the page changes; each
+#: such panel carries this block itself (JupyterLab, Voila and Binder alike; no network fetch).
+#: The ``--jp-widgets-*`` variables are the ones ipywidgets 8 sizes its controls with.
+PROJECTOR_CSS = """
+.clonaedu-panel.clonaedu-projector {
+  --jp-widgets-font-size: 20px;
+  --jp-widgets-inline-height: 40px;
+  --jp-widgets-inline-label-width: 200px;
+  --jp-widgets-inline-width: 460px;
+  --jp-widgets-inline-width-short: 230px;
+  --jp-widgets-inline-width-tiny: 90px;
+  --jp-widgets-input-padding: 6px;
+  --jp-widgets-slider-handle-size: 26px;
+  --jp-widgets-slider-track-thickness: 8px;
+  --jp-widgets-radio-item-height: 36px;
+  --jp-widgets-color: #000000;
+  --jp-widgets-label-color: #000000;
+  --jp-widgets-readout-color: #000000;
+  --jp-widgets-input-color: #000000;
+  --jp-widgets-input-border-color: #000000;
+  --jp-widgets-input-border-width: 2px;
+  --jp-widgets-slider-handle-border-color: #000000;
+  color: #000000;
+}
+.clonaedu-panel.clonaedu-projector .widget-label,
+.clonaedu-panel.clonaedu-projector .widget-readout,
+.clonaedu-panel.clonaedu-projector .widget-dropdown select,
+.clonaedu-panel.clonaedu-projector .widget-text input,
+.clonaedu-panel.clonaedu-projector .widget-toggle-button,
+.clonaedu-panel.clonaedu-projector .widget-button,
+.clonaedu-panel.clonaedu-projector .widget-checkbox label {
+  font-size: 20px;
+}
+.clonaedu-panel.clonaedu-projector .widget-html-content {
+  font-size: 20px;
+  line-height: 1.45;
+  color: #000000;
+}
+.clonaedu-panel.clonaedu-projector .noUi-target {
+  background: #B0B0B0;
+  border: 1px solid #000000;
+}
+.clonaedu-panel.clonaedu-projector .noUi-handle {
+  border: 2px solid #000000;
+}
+""".strip()
+
+
+@dataclass(frozen=True)
+class Look:
+    """Everything that differs between the display modes (see the module docstring)."""
+
+    name: str
+    #: matplotlib settings used while figures and artists are created
+    rc: dict = field(repr=False)
+    #: widths of drawn lines, markers and edges, relative to the house look
+    line_scale: float = 1.0
+    #: pixels per inch of the figure
+    dpi: float = 100
+    #: widest a panel shows its figure (CSS)
+    image_max_width: str = "960px"
+    #: control widths given in pixels are multiplied by this
+    control_scale: float = 1.0
+    #: style block each panel built in this look carries ("" for none)
+    css: str = field(default="", repr=False)
+    #: colour of the sources footer
+    footer_color: str = "#333333"
+
+
+#: The two looks of the house style, by display mode (see :mod:`clonaedu.present`).
+LOOKS = {
+    "house": Look("house", dict(_STYLE)),
+    "projector": Look("projector", {**_STYLE, **_PROJECTOR, "figure.dpi": PROJECTOR_DPI,
+                                    "savefig.dpi": PROJECTOR_DPI},
+                      line_scale=PROJECTOR_LINE_SCALE, dpi=PROJECTOR_DPI, image_max_width="1280px",
+                      control_scale=1.35, css=PROJECTOR_CSS, footer_color="#000000"),
+}
+
+
+def look(name: str | None = None) -> Look:
+    """The :class:`Look` of display mode ``name`` (default: the current mode)."""
+    name = current_mode() if name is None else name
+    try:
+        return LOOKS[name]
+    except KeyError:
+        raise ValueError(f"look(name): unknown display mode {name!r}; choose from {sorted(LOOKS)}") from None
+
+
 @contextlib.contextmanager
 def house_style() -> Iterator[None]:
-    """Apply the course style while figures and artists are created."""
-    with matplotlib.rc_context(_STYLE):
+    """Apply the course style, in the current display mode's look, while figures and artists
+    are created."""
+    with matplotlib.rc_context(look().rc):
         yield
+
+
+def fit_to_mode(fig: Figure) -> Figure:
+    """Tie ``fig`` to the current display mode's look, once (its dpi; the look that
+    :func:`apply_look` gives its artists before each full draw). A figure already tied keeps
+    its look. Returns ``fig``."""
+    if getattr(fig, "_clonaedu_look", None) is None:
+        chosen = look()
+        fig._clonaedu_look = chosen.name
+        if fig.dpi != chosen.dpi:
+            fig.set_dpi(chosen.dpi)
+    return fig
+
+
+def apply_look(fig: Figure) -> Figure:
+    """Give the artists of ``fig`` the widths of its look (see :func:`fit_to_mode`): in the
+    projector look every line, marker, collection and patch edge drawn in the axes (and
+    annotation arrows) gets ``line_scale`` times its width. Each artist is scaled once, so it is
+    cheap to call before every full draw and catches artists added by an update. Axis lines,
+    ticks and grid come from the look's matplotlib settings instead. Returns ``fig``."""
+    name = getattr(fig, "_clonaedu_look", "house")
+    scale = LOOKS[name].line_scale
+    if scale == 1.0:
+        return fig
+    for ax in fig.axes:
+        for artist in [*ax.lines, *ax.collections, *ax.patches,
+                       *(getattr(t, "arrow_patch", None) for t in ax.texts)]:
+            if artist is None or getattr(artist, "_clonaedu_scaled", False):
+                continue
+            artist._clonaedu_scaled = True
+            if hasattr(artist, "get_linewidths"):  # collections
+                artist.set_linewidths([w * scale for w in artist.get_linewidths()])
+            else:
+                artist.set_linewidth(artist.get_linewidth() * scale)
+            if hasattr(artist, "get_markersize"):
+                artist.set_markersize(artist.get_markersize() * scale ** 0.5)
+                artist.set_markeredgewidth(artist.get_markeredgewidth() * scale)
+    return fig
 
 
 def new_figure(width_in: float = 9.0, height_in: float = 4.6, **subplots) -> tuple[Figure, Axes]:
@@ -82,6 +249,7 @@ def new_figure(width_in: float = 9.0, height_in: float = 4.6, **subplots) -> tup
     with house_style():
         fig = Figure(figsize=(width_in, height_in), layout="constrained")
         FigureCanvasAgg(fig)
+        fit_to_mode(fig)
         ax = fig.subplots(**subplots)
     return fig, ax
 
@@ -100,8 +268,8 @@ def add_footer(fig: Figure, source_ids: Iterable[str], note: str | None = None) 
     if engine is not None:
         engine.set(rect=(0, bottom, 1, 1 - bottom))
     with house_style():
-        return fig.text(0.005, 0.008, text, fontsize=9.5, color="#333333", ha="left", va="bottom",
-                        wrap=True)
+        return fig.text(0.005, 0.008, text, fontsize=9.5, color=look().footer_color, ha="left",
+                        va="bottom", wrap=True)
 
 
 def png_bytes(fig: Figure, *, draw: bool = True) -> bytes:
@@ -114,6 +282,7 @@ def png_bytes(fig: Figure, *, draw: bool = True) -> bytes:
     """
     canvas = fig.canvas
     if draw:
+        apply_look(fig)
         canvas.draw()
     rgb = np.asarray(canvas.buffer_rgba())[..., :3]
     height, width, _ = rgb.shape
@@ -136,7 +305,7 @@ class StaticFigure:
     def __init__(self, fig: Figure, alt: str):
         if not alt.strip():
             raise ValueError("every course figure needs alt text")
-        self.figure, self.alt = fig, alt.strip()
+        self.figure, self.alt = fit_to_mode(fig), alt.strip()
 
     def _repr_png_(self) -> bytes:
         return png_bytes(self.figure)

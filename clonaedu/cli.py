@@ -1,0 +1,211 @@
+"""The ``clonaedu`` command (also ``python -m clonaedu.cli``).
+
+    clonaedu answers --out answer_key.html            every question with its answer, explanation
+                                                      and source, grouped by notebook (printable)
+    clonaedu answers --out - --notebook 02 03         only some notebooks, to standard output
+    clonaedu questions                                how many questions each notebook has (and
+                                                      whether the bank is valid)
+    clonaedu figures --out DIR                        every course figure as PNG (1920 px wide),
+                                                      SVG and alt text, for slides and LMS pages
+    clonaedu figures --out DIR --projector            the same in the projector look
+    clonaedu handouts --out DIR                       each notebook as a static HTML page (and PDF
+                                                      when Chromium or Chrome is installed)
+
+``--data DIR`` reads the tables from another data folder (a copy being edited). Exit status:
+0 on success, 1 when the question bank is invalid (the message names the row and column) or
+a PDF asked for with ``--pdf`` cannot be made, 2 for a bad argument (argparse's usage message,
+or a clear reason).
+Standard library only (argparse); the HTML comes from :func:`clonaedu.quiz.answer_key_html`,
+figures and handouts from :mod:`clonaedu.export`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+_NOTEBOOKS = ("01", "02", "03", "04", "05", "06", "07", "08")
+
+
+def _notebook(value: str) -> str:
+    text = value.strip()
+    if text.isdigit() and f"{int(text):02d}" in _NOTEBOOKS:
+        return f"{int(text):02d}"
+    raise argparse.ArgumentTypeError(f"unknown notebook {value!r}; choose from {', '.join(_NOTEBOOKS)}")
+
+
+def _data_dir(value: str) -> Path:
+    path = Path(value)
+    if not (path / "schemas").is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a data folder (it has no schemas/ folder)")
+    return path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clonaedu",
+        description="clonaedu course tools (educational material, not medical advice).",
+    )
+    parser.add_argument("--version", action="version", version=f"clonaedu {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    answers = sub.add_parser(
+        "answers", help="write the instructor answer key as printable HTML",
+        description="Write every question of the bank with its answer, explanation and source "
+                    "citation, grouped by notebook, as one printable HTML page.")
+    answers.add_argument("--out", "-o", required=True, metavar="FILE",
+                         help="the HTML file to write ('-' for standard output)")
+    answers.add_argument("--notebook", "-n", nargs="+", type=_notebook, metavar="NN",
+                         help="only these notebooks (01 to 08); default: all")
+    answers.add_argument("--data", type=_data_dir, metavar="DIR", help="read the tables from DIR instead of the course's data")
+
+    questions = sub.add_parser("questions", help="check the question bank and count questions per notebook",
+                               description="Load and validate data/questions.csv; print the number of "
+                                           "questions per notebook.")
+    questions.add_argument("--data", type=_data_dir, metavar="DIR", help="read the tables from DIR instead of the course's data")
+
+    figures = sub.add_parser(
+        "figures", help="write every course figure as PNG, SVG and alt text (for slides and LMS pages)",
+        description="Write every course figure in its default state (each static figure and the "
+                    "starting figure of each panel) as NN_name.png at slide resolution, NN_name.svg "
+                    "and NN_name.alt.txt, with its sources footer, plus figures.json listing them.")
+    figures.add_argument("--out", "-o", required=True, metavar="DIR", help="the folder to write into (created if needed)")
+    figures.add_argument("--projector", action="store_true", help="draw them in the projector look (clonaedu.present())")
+    figures.add_argument("--width", type=_width, default=1920, metavar="PX",
+                         help="width of the PNGs in pixels, 640 to 7680 (default 1920)")
+
+    handouts = sub.add_parser(
+        "handouts", help="build each notebook as a static HTML page (and PDF when a browser is installed)",
+        description="Write each course notebook as one self-contained HTML page (code hidden, figures "
+                    "embedded, answers folded) and, when Chromium or Chrome is installed, a PDF; plus "
+                    "index.html. Uses the outputs saved in the notebooks.")
+    handouts.add_argument("--out", "-o", required=True, metavar="DIR", help="the folder to write into (created if needed)")
+    handouts.add_argument("--notebook", "-n", nargs="+", type=_any_notebook, metavar="NN",
+                          help="only these notebooks (00 to 08); default: all")
+    pdf = handouts.add_mutually_exclusive_group()
+    pdf.add_argument("--pdf", dest="pdf", action="store_true", default=None,
+                     help="require PDFs (fail when no Chromium or Chrome is found)")
+    pdf.add_argument("--no-pdf", dest="pdf", action="store_false", help="HTML only")
+    return parser
+
+
+def _width(value: str) -> int:
+    try:
+        width = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--width {value!r} is not a whole number of pixels") from None
+    if not 640 <= width <= 7680:
+        raise argparse.ArgumentTypeError(f"--width {width} is outside 640 to 7680 pixels")
+    return width
+
+
+def _any_notebook(value: str) -> str:
+    text = value.strip()
+    if text.isdigit() and (int(text) == 0 or f"{int(text):02d}" in _NOTEBOOKS):
+        return f"{int(text):02d}"
+    raise argparse.ArgumentTypeError(f"unknown notebook {value!r}; choose from 00, {', '.join(_NOTEBOOKS)}")
+
+
+def _out_folder(value: str, parser: argparse.ArgumentParser) -> Path:
+    out = Path(value)
+    if out.exists() and not out.is_dir():
+        parser.error(f"--out {value!r} is a file; give a folder")
+    return out
+
+
+def _load_bank(data_dir: Path | None):
+    from . import quiz
+    from .data import Dataset
+
+    return quiz.bank(Dataset(data_dir) if data_dir is not None else None)
+
+
+def _answers(args, parser: argparse.ArgumentParser) -> int:
+    from . import quiz
+
+    out = None if args.out == "-" else Path(args.out)
+    if out is not None:
+        if out.exists() and out.is_dir():
+            parser.error(f"--out {args.out!r} is a folder; give a file name such as answer_key.html")
+        if not out.parent.is_dir():
+            parser.error(f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist")
+    qbank = _load_bank(args.data)
+    page = quiz.answer_key_html(qbank, notebooks=args.notebook)
+    if out is None:
+        sys.stdout.write(page)
+        return 0
+    out.write_text(page, encoding="utf-8")
+    shown = sum(len(qbank.for_notebook(nb)) for nb in (args.notebook or qbank.notebooks))
+    print(f"wrote {out} ({shown} questions)", file=sys.stderr)
+    return 0
+
+
+def _questions(args) -> int:
+    from . import quiz
+
+    qbank = _load_bank(args.data)
+    for nb, n in qbank.counts().items():
+        print(f"{nb} · {quiz.NOTEBOOK_TITLES[nb]}: {n}")
+    print(f"total: {len(qbank)}")
+    return 0
+
+
+def _figures(args, parser: argparse.ArgumentParser) -> int:
+    from . import export
+
+    out = _out_folder(args.out, parser)
+    written = export.export_figures(out, projector=args.projector, width_px=args.width)
+    look = "projector" if args.projector else "house"
+    print(f"wrote {len(written)} figures to {out} ({look} look, PNG {args.width} px wide, SVG, alt text; "
+          f"figures.json lists them)", file=sys.stderr)
+    return 0
+
+
+def _handouts(args, parser: argparse.ArgumentParser) -> int:
+    from . import export
+
+    out = _out_folder(args.out, parser)
+    try:
+        paths = export.notebook_paths(numbers=args.notebook)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if not paths:
+        parser.error(f"no notebooks found in {export.NOTEBOOK_DIR} (run from a clone of the repository)")
+    try:
+        made = export.build_handouts(out, paths, pdf=args.pdf, log=lambda line: print(line, file=sys.stderr))
+    except RuntimeError as exc:
+        print(f"clonaedu handouts: {exc}", file=sys.stderr)
+        return 1
+    pdfs = sum(h.pdf is not None for h in made)
+    print(f"{len(made)} handouts in {out} ({pdfs} PDF); open {out / 'index.html'}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (argparse exits with 2 on a bad argument)."""
+    from .data import DataError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        if args.command == "answers":
+            return _answers(args, parser)
+        if args.command == "figures":
+            return _figures(args, parser)
+        if args.command == "handouts":
+            return _handouts(args, parser)
+        return _questions(args)
+    except DataError as exc:
+        what = "the question bank" if args.command in ("answers", "questions") else "the course data"
+        print(f"clonaedu {args.command}: {what} is invalid: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

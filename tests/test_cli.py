@@ -1,0 +1,113 @@
+"""The ``clonaedu`` command: the instructor answer key and the bank check."""
+
+from __future__ import annotations
+
+import csv
+import html
+import runpy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clonaedu import cli, quiz
+
+BANK = quiz.bank()
+
+
+def test_answers_writes_every_question_to_an_html_file(tmp_path, capsys):
+    out = tmp_path / "key.html"
+    assert cli.main(["answers", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<title>clonaedu: instructor answer key</title>" in page
+    assert page.count('<div class="q" id="') == len(BANK)
+    for q in BANK:
+        assert f'id="{q.question_id}"' in page
+        assert html.escape(q.explanation) in page
+    assert f"wrote {out} ({len(BANK)} questions)" in capsys.readouterr().err
+    assert cli.main(["answers", "--out", str(out)]) == 0, "writing again overwrites"
+
+
+def test_answers_to_stdout_for_some_notebooks(capsys):
+    assert cli.main(["answers", "--out", "-", "--notebook", "2", "08"]) == 0
+    page = capsys.readouterr().out
+    ids = [q.question_id for q in BANK if q.notebook in ("02", "08")]
+    assert all(f'id="{qid}"' in page for qid in ids)
+    assert page.count('<div class="q" id="') == len(ids)
+
+
+def test_module_entry_point_runs(tmp_path, monkeypatch):
+    """``python -m clonaedu.cli answers --out FILE`` (run in this process: a new interpreter
+    costs seconds of imports; the console-script test below starts a real one)."""
+    out = tmp_path / "key.html"
+    monkeypatch.setattr(sys, "argv", ["python -m clonaedu.cli", "answers", "--out", str(out)])
+    monkeypatch.delitem(sys.modules, "clonaedu.cli")  # as in a fresh `python -m` (no runpy warning)
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_module("clonaedu.cli", run_name="__main__", alter_sys=False)
+    assert exit_info.value.code == 0
+    assert out.read_text(encoding="utf-8").count('<div class="q" id="') == len(BANK)
+
+
+def test_console_script_is_installed(tmp_path):
+    script = shutil.which("clonaedu", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the clonaedu console script is not installed in this environment (pip install -e .)")
+    out = tmp_path / "key.html"
+    done = subprocess.run([script, "answers", "--out", str(out)], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").count('<div class="q" id="') == len(BANK)
+    bad = subprocess.run([script, "answers", "--out", str(out), "--notebook", "99"], capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert bad.returncode == 2 and "unknown notebook '99'" in bad.stderr
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["answers"], "the following arguments are required: --out"),
+    (["answers", "--out", "key.html", "--notebook", "09"], "unknown notebook '09'; choose from 01"),
+    (["answers", "--out", "key.html", "--notebook", "two"], "unknown notebook 'two'"),
+    (["answers", "--out", "/no/such/folder/key.html"], "the folder '/no/such/folder' does not exist"),
+    (["answers", "--out", "key.html", "--data", "/no/such/data"], "is not a data folder"),
+    (["answers", "--out", "key.html", "--colour"], "unrecognized arguments: --colour"),
+    (["quizzes"], "invalid choice: 'quizzes'"),
+])
+def test_bad_arguments_exit_2_with_a_clear_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_out_may_not_be_a_folder(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["answers", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert cli.main([]) == 2
+    assert "answers" in capsys.readouterr().err
+
+
+def test_an_invalid_bank_exits_1_naming_row_and_column(data_copy, tmp_path, capsys):
+    path = data_copy / "questions.csv"
+    rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    rows[1][rows[0].index("answer")] = "40 mg/day"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    out = tmp_path / "key.html"
+    assert cli.main(["answers", "--out", str(out), "--data", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "the question bank is invalid" in err and "row 1 (line 2), column 'answer'" in err
+    assert not out.exists()
+    assert cli.main(["questions", "--data", str(data_copy)]) == 1
+
+
+def test_questions_counts_per_notebook(capsys):
+    assert cli.main(["questions"]) == 0
+    out = capsys.readouterr().out
+    for nb, n in BANK.counts().items():
+        assert f"{nb} · {quiz.NOTEBOOK_TITLES[nb]}: {n}" in out
+    assert out.rstrip().endswith(f"total: {len(BANK)}")
