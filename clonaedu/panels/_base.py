@@ -49,11 +49,9 @@ class FigurePanel(widgets.VBox):
         self.figure = fit_to_mode(figure)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=chosen.image_max_width))
         self.message = widgets.HTML(layout=widgets.Layout(max_width=chosen.image_max_width))
-        self._animated = list(animated)
         self._background = None
         self.renders = 0
-        for artist in self._animated:
-            artist.set_animated(True)
+        self.set_animated_artists(animated)
         if chosen.control_scale != 1.0:
             for widget in [*controls, *below]:
                 _scale_widths(widget, chosen.control_scale)
@@ -65,6 +63,13 @@ class FigurePanel(widgets.VBox):
         self.add_class("clonaedu-panel")
         if chosen.name != "house":
             self.add_class(f"clonaedu-{chosen.name}")
+
+    def set_animated_artists(self, artists) -> None:
+        """The artists redrawn on every blitted update (after a panel redraws its axes, the
+        new artists replace the old ones here)."""
+        self._animated = list(artists)
+        for artist in self._animated:
+            artist.set_animated(True)
 
     # -- rendering --------------------------------------------------------------------
     def render(self, *, full: bool = True) -> None:

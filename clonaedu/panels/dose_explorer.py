@@ -94,9 +94,7 @@ class DoseExplorer(FigurePanel):
         self.placement = self._place()
         self.total.observe(self._on_dose, "value")
         self.artists = {**plots.dose_spectrum(self.ax, self.placement)}
-        self._animated = [self.artists["marker"], self.artists["callout"]]
-        for artist in self._animated:
-            artist.set_animated(True)
+        self.set_animated_artists([self.artists["marker"], self.artists["callout"]])
         self._update_message()
         self.render(full=True)
 

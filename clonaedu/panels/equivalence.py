@@ -137,9 +137,7 @@ class EquivalenceExplorer(FigurePanel):
             self._set_dose_bounds()
         self.result = self._compute()
         self.artists = compare_plots.equivalence_bars(self.ax, self.result, x_max_mg=self._x_max())
-        self._animated = self._moving()
-        for artist in self._animated:
-            artist.set_animated(True)
+        self.set_animated_artists(self._moving())
         self._update_message()
         self.render(full=True)
 
