@@ -12,12 +12,15 @@ p95 per update and the ratio naive / in place. Goals (issue 3): median <= 20 ms 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import time
 
 import matplotlib
 
 matplotlib.use("Agg")
+
+import ipywidgets as widgets  # noqa: E402
 
 from clonaedu.panels import DoseExplorer, EquivalenceExplorer, RegimenPanel, SingleDosePanel  # noqa: E402
 from clonaedu.panels import DoseComparisonPanel, WhoNeedsLessPanel  # noqa: E402
@@ -70,14 +73,18 @@ def main() -> None:
 
         widget = getattr(panel, control)
 
-        def change(value, widget=widget):
-            widget.value = value if widget.value != value else values[0]
+        def change(value, widget=widget, first=values[0]):
+            widget.value = value if widget.value != value else first
 
         _times(change, values, 5)  # warm-up
         fast = _stats(_times(change, values, args.changes))
         _times(naive, values, 3)
         slow = _stats(_times(naive, values, args.changes))
         print(f"{name:38} {fast[0]:12.1f} / {fast[1]:<11.1f} {slow[0]:11.1f} / {slow[1]:<10.1f} {slow[0] / fast[0]:14.1f}x")
+        # ipywidgets keeps every widget ever built in a registry: release this case's panels
+        # (including the naive ones) so the next case is not measured on a bloated heap.
+        widgets.Widget.close_all()
+        gc.collect()
 
 
 if __name__ == "__main__":

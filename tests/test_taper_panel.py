@@ -192,7 +192,7 @@ def test_compare_all_overlays_one_step_line_per_rule(panel):
     assert labels == sorted(["US label: stops day 12", "Ashton-derived: stops day 28 (~4 weeks)",
                              "2025 guideline: stops day 56 (~8 weeks)"])
     compared = taper.compare(1.0)
-    for name, row in compared.iterrows():
+    for _, row in compared.iterrows():
         assert f"{row.steps} steps, no dose from day {row.duration_days}" in panel.message_text
     # the chosen rule is drawn last (on top) and fully opaque; the others are paler
     assert panel.artists["steps"][-1].get_color() == tp.rule_color("label_panic")

@@ -356,7 +356,7 @@ def taper_axes(fig: Figure, n_lines: int = 3) -> dict:
         artists: dict = {"ax_steps": ax_steps, "ax_conc": ax_conc, "steps": [], "curves": [], "bands": [],
                          "stops_top": [], "stops_bottom": [], "labels": [],
                          "maximum": max_line, "maximum_label": max_label}
-        for i in range(n_lines):
+        for _ in range(n_lines):
             (s,) = ax_steps.plot([], [], drawstyle="steps-post", lw=3.0, zorder=4)
             (c,) = ax_conc.plot([], [], lw=2.2, zorder=4)
             band = ax_conc.add_patch(Polygon(np.zeros((0, 2)), closed=True, lw=0, alpha=0.22, zorder=3))
@@ -555,7 +555,7 @@ def taper_figure(start_mg_per_day: float = 1.0, rules=None, form: str = "tablet"
     set_taper_limits(artists, taper_limits(curves))
     update_taper_axes(artists, [curves[i] for i in order])
     parts = []
-    for s, c in zip(schedules, curves):
+    for s in schedules:
         a = s.attrs
         days = a["duration_days"]
         parts.append(f"{rule_short_name(a['rule'])} stops on day {days}{about_duration(days)} after {a['steps']} steps")
