@@ -35,12 +35,12 @@ caveat for the course's own data). Each function takes an optional ``dataset`` (
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from . import data
+from .dosing import _dose
 
 __all__ = [
     "ASPECT_LABELS",
@@ -185,21 +185,6 @@ def _drug(value, name: str, known: list[str]) -> str:
     return key
 
 
-def _dose_mg(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"dose_mg must be a number of milligrams, got {value!r}")
-    value = float(value)
-    if math.isnan(value):
-        raise ValueError("dose_mg is NaN (not a number)")
-    if math.isinf(value):
-        raise ValueError(f"dose_mg must be finite, got {value}")
-    if value < 0:
-        raise ValueError(f"dose_mg cannot be negative, got {value:g}")
-    if value == 0:
-        raise ValueError("dose_mg must be greater than 0, got 0")
-    return value
-
-
 # -- equivalence -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Equivalence:
@@ -270,7 +255,7 @@ def equivalent(
     known = list(dict.fromkeys(rows["drug"]))
     drug = _drug(drug, "drug", known)
     to = _drug(to, "to", known)
-    dose = _dose_mg(dose_mg)
+    dose = _dose(dose_mg, "dose_mg", clonazepam=False)  # the per-drug limit is checked below
 
     per_drug: dict[str, dict[str, float]] = {}
     source_of: dict[tuple[str, str], str] = {}

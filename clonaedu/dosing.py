@@ -46,13 +46,15 @@ def _number(value, name: str) -> float:
     return value
 
 
-def _dose(value, name: str, *, allow_zero: bool = False) -> float:
+def _dose(value, name: str, *, allow_zero: bool = False, clonazepam: bool = True) -> float:
+    """A finite, non-negative dose (mg). ``clonazepam=False`` skips the clonazepam plausibility
+    cap, for callers that check another drug's dose against their own limit."""
     value = _number(value, name)
     if value < 0:
         raise ValueError(f"{name} cannot be negative, got {value:g}")
     if value == 0 and not allow_zero:
         raise ValueError(f"{name} must be greater than 0, got 0")
-    if value > MAX_PLAUSIBLE_MG_PER_DAY:
+    if clonazepam and value > MAX_PLAUSIBLE_MG_PER_DAY:
         raise ValueError(
             f"{name}={value:g} mg is not a plausible clonazepam dose (input check: at most "
             f"{MAX_PLAUSIBLE_MG_PER_DAY:g} mg); check the units"
