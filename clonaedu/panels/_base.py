@@ -51,6 +51,13 @@ class FigurePanel(widgets.VBox):
         self.message = widgets.HTML(layout=widgets.Layout(max_width=chosen.image_max_width))
         self._background = None
         self.renders = 0
+        self._holding = False  # True while reset() restores the controls (guarded observers wait)
+        self._controls = list(controls)
+        #: puts every control back where it started (see :meth:`reset`)
+        self.reset_button = widgets.Button(description="Reset", icon="undo",
+                                           tooltip="Put every control back where it started")
+        self.reset_button.on_click(lambda _button: self.reset())
+        controls = [*controls, self.reset_button]
         self.set_animated_artists(animated)
         if chosen.control_scale != 1.0:
             for widget in [*controls, *below]:
@@ -85,7 +92,44 @@ class FigurePanel(widgets.VBox):
         for artist in self._animated:  # ... and drawn on top
             self.figure.draw_artist(artist)
         self.image.value = png_bytes(self.figure, draw=False)
+        if self.renders == 0:  # the starting state, which reset() restores
+            self._start_controls = [(c, _control_state(c)) for c in _value_controls(self._controls)]
         self.renders += 1
+
+    # -- controls and reset -------------------------------------------------------------
+    def observe_controls(self, handler, *controls) -> None:
+        """Call ``handler(change)`` when a control's value changes, except while :meth:`reset`
+        restores the controls (it then redraws once, instead of once per control)."""
+        def guarded(change):
+            if not self._holding:
+                handler(change)
+        for control in controls:
+            control.observe(guarded, "value")
+
+    def reset(self) -> None:
+        """Put every control back where it started (value, bounds, options) and redraw: the
+        figure and the message are those of the first render. Subclasses clear their own
+        remembered state in :meth:`_reset_state` and redraw in :meth:`refresh`."""
+        self._holding = True
+        try:
+            for _ in range(2):  # twice: restoring one control may move another's bounds
+                for control, state in self._start_controls:
+                    _restore(control, state)
+        finally:
+            self._holding = False
+        self._reset_state()
+        self.refresh()
+
+    def _reset_state(self) -> None:
+        """Forget state the panel remembers between changes (axis limits kept for stability,
+        a pinned curve ...), so the next :meth:`refresh` draws the starting figure."""
+
+    def refresh(self) -> None:
+        """Recompute everything from the controls and redraw the whole figure."""
+        update = getattr(self, "_update", None)
+        if update is not None:
+            update()
+        self.render(full=True)
 
     def set_message(self, text: str, *, warning: bool = False) -> None:
         """Show plain text under the figure (escaped; warnings in bold, in the alert colour)."""
@@ -111,6 +155,41 @@ class FigurePanel(widgets.VBox):
         if self.image.value:
             bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
         return bundle
+
+
+_STATE_TRAITS = ("options", "min", "max", "step", "value", "disabled")
+
+
+def _value_controls(widgets_in) -> list[widgets.Widget]:
+    """The controls a student can set, in order, including those inside boxes (text and
+    HTML widgets are outputs, not controls)."""
+    out = []
+    for widget in widgets_in:
+        if isinstance(widget, (widgets.HTML, widgets.HTMLMath, widgets.Label, widgets.Button)):
+            continue
+        if isinstance(widget, widgets.Box):
+            out += _value_controls(widget.children)
+        elif widget.has_trait("value"):
+            out.append(widget)
+    return out
+
+
+def _control_state(control: widgets.Widget) -> dict:
+    return {name: getattr(control, name) for name in _STATE_TRAITS if control.has_trait(name)}
+
+
+def _restore(control: widgets.Widget, state: dict) -> None:
+    """Set a control's options, bounds, value and enabled state back (min <= max at every step)."""
+    if "options" in state and tuple(control.options) != tuple(state["options"]):
+        control.options = state["options"]
+    if "min" in state and "max" in state:
+        if state["min"] > control.max:
+            control.max, control.min = state["max"], state["min"]
+        else:
+            control.min, control.max = state["min"], state["max"]
+    for name in ("step", "value", "disabled"):
+        if name in state and getattr(control, name) != state[name]:
+            setattr(control, name, state[name])
 
 
 _WIDTHS = ("width", "min_width", "max_width")

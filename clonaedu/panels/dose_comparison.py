@@ -153,6 +153,15 @@ class DoseComparisonPanel(FigurePanel):
         self._update()
         self.render(full=True)
 
+    def _reset_state(self) -> None:
+        self._ylim = None
+
+    def refresh(self) -> None:
+        doseplots.steady_state_axes(self.axes["curves"], self.doses_per_day.value)
+        self._style_buttons()
+        self._update()
+        self.render(full=True)
+
     # -- model and figure -----------------------------------------------------------------
     def _update(self) -> None:
         doses = list(self.selected)

@@ -98,6 +98,9 @@ class DoseExplorer(FigurePanel):
         self._update_message()
         self.render(full=True)
 
+    def refresh(self) -> None:
+        self._on_context({"owner": None})
+
     def _on_dose(self, change) -> None:
         self.placement = self._place()
         plots.update_dose_marker(self.artists, self.placement)

@@ -141,6 +141,9 @@ class EquivalenceExplorer(FigurePanel):
         self._update_message()
         self.render(full=True)
 
+    def refresh(self) -> None:
+        self._on_drugs({"owner": None})
+
     def _on_dose(self, change) -> None:
         self.result = self._compute()
         compare_plots.update_equivalence_bars(self.artists, self.result)

@@ -59,8 +59,7 @@ class RegimenPanel(FigurePanel):
                          note="Parameters: data/pk_parameters.csv.")
         controls = [self.regimen_a, self.regimen_b, self.regimen_c, self.days, self.edit, self.edit_day, self.late_h]
         super().__init__(fig, controls, below=[self.table], animated=[*self.lines, *self.labels, self.usual])
-        for control in controls:
-            control.observe(self._on_change, "value")
+        self.observe_controls(self._on_change, *controls)
         self._ylim = None
         self._update()
         self.render()
@@ -169,6 +168,9 @@ class RegimenPanel(FigurePanel):
             + "<div><i>Steady-state metrics for each regimen as prescribed (illustrative model). "
               "Accumulation compares one steady-state dosing interval with the first one.</i></div>"
         )
+
+    def _reset_state(self) -> None:
+        self._ylim = None
 
     def _on_change(self, change) -> None:
         self._update()

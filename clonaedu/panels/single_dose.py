@@ -86,8 +86,7 @@ class SingleDosePanel(FigurePanel):
         animated = [self.short_line, self.long_line, self.peak_marker, self.peak_label, *self.bracket.values()]
         self._start = (self.half_life.value, self.absorption.value)
         super().__init__(fig, [self.dose, self.half_life, self.absorption], animated=animated)
-        for control in (self.dose, self.half_life, self.absorption):
-            control.observe(self._on_change, "value")
+        self.observe_controls(self._on_change, self.dose, self.half_life, self.absorption)
         self._update()
         self.render()
 

@@ -76,8 +76,7 @@ class WhoNeedsLessPanel(FigurePanel):
         controls = [self.factor, self.dose, self.doses_per_day, self.days]
         animated = [self.artists[k] for k in ("typical", "other", "typical_label", "other_label", "caption")]
         super().__init__(fig, controls, below=[self.statements], animated=animated)
-        for control in controls:
-            control.observe(self._on_change, "value")
+        self.observe_controls(self._on_change, *controls)
         self._limits = None
         self._update()
         self.render()
@@ -150,6 +149,9 @@ class WhoNeedsLessPanel(FigurePanel):
             f"<ul style=\"margin-top:4px\">{items}</ul>{note}"
             f"<div><i>Why the curve looks like this: {html.escape(f.basis)}</i></div></div>"
         )
+
+    def _reset_state(self) -> None:
+        self._limits = None
 
     def _on_change(self, change) -> None:
         self._update()
