@@ -2,7 +2,8 @@
 #   make lab    open the course in JupyterLab
 #   make test   run every test (library, widgets, every notebook)
 # Both create or reuse the project virtual environment in $(VENV) and install only when
-# pyproject.toml changed since the last install.
+# pyproject.toml or the lock (requirements/lock.txt) changed since the last install. They install
+# exactly the locked versions (pip install -c), the same ones Binder's environment.yml pins.
 
 PYTHON   ?= python3
 VENV     ?= .venv
@@ -13,6 +14,9 @@ APP_PORT ?= 8866
 PRESENT  ?= 0
 HANDOUTS ?= build/handouts
 FIGURES  ?= build/figures
+BUNDLE   ?= build/bundle
+LOCK     := requirements/lock.txt
+LATEST   ?= .venv-latest
 
 BIN := $(VENV)/bin
 PY  := $(BIN)/python
@@ -22,7 +26,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NO_BROWSER := $(shell [ -n "$$DISPLAY" ] || [ "$$(uname)" = Darwin ] || echo --no-browser)
 APP_HOST := $(if $(filter 0.0.0.0 ::,$(LAB_IP)),127.0.0.1,$(LAB_IP))
 
-.PHONY: lab test notebooks figures app handouts clean help
+.PHONY: lab test test-latest lock notebooks figures app handouts clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -34,6 +38,8 @@ help:
 	@echo "make app    the course as an app in Voila, code hidden (PRESENT=1: projector style)"
 	@echo "make handouts   each notebook as HTML (and PDF when Chromium is installed) in $(HANDOUTS)/"
 	@echo "make figures    every course figure as PNG, SVG and alt text in $(FIGURES)/"
+	@echo "make test-latest  the test suite on the newest versions pyproject.toml allows (in $(LATEST))"
+	@echo "make lock   re-pin requirements/lock.txt and environment.yml from $(VENV) (after a deliberate upgrade)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "clonaedu needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -41,13 +47,14 @@ $(PY):
 	  $(PYTHON) -m pip install --user --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
 	@$(PY) -m pip install --quiet --upgrade pip
 
-# One stamp per install flavour; each depends on pyproject.toml, so a second run does not reinstall.
-$(VENV)/.installed-lab: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# One stamp per install flavour; each depends on pyproject.toml and the lock, so a second run does
+# not reinstall and a changed lock does. `-c $(LOCK)`: exactly the locked versions (the one lock).
+$(VENV)/.installed-lab: pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[present]'
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[test,present]'
 	@touch $@ $(VENV)/.installed-lab
 
 lab: $(VENV)/.installed-lab
@@ -56,11 +63,26 @@ lab: $(VENV)/.installed-lab
 test: $(VENV)/.installed-test
 	$(PY) -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
 
+# The same suite on the newest versions pyproject.toml's ranges allow, in a separate environment
+# (the project one keeps the lock). Tests that compare the installed versions with the lock skip.
+test-latest:
+	@[ -x $(LATEST)/bin/python ] || $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test,present]'
+	$(LATEST)/bin/python -m pip list --format=freeze --exclude-editable > $(LATEST)/versions.txt
+	@echo "newest versions installed: $(LATEST)/versions.txt (compare with $(LOCK))"
+	CLONAEDU_LATEST=1 $(LATEST)/bin/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+
+# Re-pin after a deliberate upgrade: pip install -U what you want in $(VENV), make test, then make lock.
+lock: | $(PY)
+	$(PY) tools/lock.py freeze
+	@touch $(VENV)/.installed-test $(VENV)/.installed-lab
+
 notebooks: $(VENV)/.installed-test
 	$(PY) -m clonaedu.execute notebooks/*.ipynb
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(LATEST) .pytest_cache .hypothesis build *.egg-info
 
 # The course as an app (Voila: prose, figures and panels; code hidden). Serves notebooks/ so the
 # links between notebooks work; the start page is printed below.
