@@ -25,9 +25,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, course
 
-_NOTEBOOKS = ("01", "02", "03", "04", "05", "06", "07", "08")
+_NOTEBOOKS = tuple(nb.number for nb in course.OUTLINE[1:])
 
 
 def _notebook(value: str) -> str:

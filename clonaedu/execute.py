@@ -21,6 +21,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from . import course
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -44,20 +46,55 @@ def slide_type(cell, previous) -> str:
     return "-"
 
 
+#: a code cell with this tag stays visible in JupyterLab (a student is invited to edit it)
+STUDENT_EDIT = "student-edit"
+
+
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip run-specific noise from an executed notebook (in place), set the slide metadata,
-    and return it."""
+    hide code cells (except those tagged ``student-edit``), write the computed time estimate
+    into the first cell, and return it."""
     nb.metadata.pop("widgets", None)
     previous = None
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            hidden = STUDENT_EDIT not in cell.metadata.get("tags", [])
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = hidden
+            if not hidden:
+                cell.metadata["jupyter"].pop("source_hidden")
+            if not cell.metadata["jupyter"]:
+                del cell.metadata["jupyter"]
         for output in cell.get("outputs", []):
             view = output.get("data", {}).get(WIDGET_VIEW)
             if view is not None:
                 view["model_id"] = ""
         cell.metadata["slideshow"] = {"slide_type": slide_type(cell, previous)}
         previous = cell
+    course.set_minutes(nb, course.minutes(nb))
     return nb
+
+
+def refresh_maps(root: Path) -> None:
+    """Rewrite the course map (notebook 00, README.md, docs/instructor.md) from the outline and
+    the times the notebooks on disk state."""
+    folder = root / "notebooks"
+    minutes = {}
+    for entry in course.OUTLINE:
+        path = folder / entry.filename
+        if path.exists():
+            minutes[entry.number] = course.stated_minutes(nbformat.read(path, as_version=4))
+    start = folder / course.OUTLINE[0].filename
+    if start.exists():
+        nb = nbformat.read(start, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and course.MAP_START in cell.source:
+                cell.source = course.replace_map(cell.source, course.map_table(minutes, this="00"))
+        nbformat.write(nb, start)
+    for page, prefix in (("README.md", "notebooks/"), ("docs/instructor.md", "../notebooks/")):
+        path = root / page
+        if path.exists() and course.MAP_START in path.read_text():
+            path.write_text(course.replace_map(path.read_text(), course.map_table(minutes, prefix)))
 
 
 def execute(path: Path, timeout: int = 600) -> None:
@@ -75,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.notebooks:
         print(f"executing {path}", flush=True)
         execute(path)
+    refresh_maps(args.notebooks[0].resolve().parent.parent)
     return 0
 
 

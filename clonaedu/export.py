@@ -80,7 +80,7 @@ class CourseFigure:
 
     @property
     def name(self) -> str:
-        """File stem: ``02_single_dose_panel``, ``06_taper_figure``."""
+        """File stem: ``02_single_dose_panel``, ``07_taper_figure``."""
         base = self.source.__name__
         if self.is_panel:
             base = re.sub(r"(?<!^)(?=[A-Z])", "_", base).lower()
@@ -104,12 +104,12 @@ REGISTRY: tuple[CourseFigure, ...] = (
     CourseFigure("04", plots.tradeoff_figure),
     CourseFigure("04", panels.DoseComparisonPanel),
     CourseFigure("05", panels.WhoNeedsLessPanel),
-    CourseFigure("06", plots.taper_figure),
-    CourseFigure("06", panels.TaperPlanner),
-    CourseFigure("07", plots.onset_dependence_figure),
-    CourseFigure("07", panels.EquivalenceExplorer),
-    CourseFigure("07", plots.equivalence_figure),
-    CourseFigure("07", plots.half_life_figure),
+    CourseFigure("07", plots.taper_figure),
+    CourseFigure("07", panels.TaperPlanner),
+    CourseFigure("09", plots.onset_dependence_figure),
+    CourseFigure("09", panels.EquivalenceExplorer),
+    CourseFigure("09", plots.equivalence_figure),
+    CourseFigure("09", plots.half_life_figure),
 )
 
 

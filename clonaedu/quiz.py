@@ -6,7 +6,7 @@ question, loaded and validated like every other table by :mod:`clonaedu.data`, t
 again here for what a JSON Schema cannot express (see :func:`bank`):
 
 ``question_id``  ``qNN-words`` where NN is the notebook (``q02-plasma-peak``).
-``notebook``     ``"01"`` to ``"07"`` (content notebooks) or ``"08"`` (the case studies).
+``notebook``     ``"01"`` to ``"09"`` (content notebooks) or ``"10"`` (the case studies); see clonaedu.course.
 ``kind``         ``single`` (one choice), ``multiple`` (all that apply) or ``numeric``.
 ``skill``        ``recall``, ``calculation`` or ``interpretation`` (of a figure or a case).
 ``panel``        the panel a question needs beside it ("single-dose panel"), or empty.
@@ -58,7 +58,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from . import NOTICE, __version__, data
+from . import NOTICE, __version__, course, data
 from .data import DataError, Dataset
 
 __all__ = [
@@ -70,17 +70,8 @@ __all__ = [
 KINDS = ("single", "multiple", "numeric")
 SKILLS = ("recall", "calculation", "interpretation")
 #: Course structure (DESIGN.md section 4), used for headings in the answer key and the score.
-NOTEBOOK_TITLES = {
-    "01": "Where a dose falls",
-    "02": "One dose over time",
-    "03": "Single vs divided dosing",
-    "04": "Comparing doses",
-    "05": "Who needs less",
-    "06": "Tolerance, dependence and tapering",
-    "07": "Alternatives",
-    "08": "Cases and self-check",
-}
-CONTENT_NOTEBOOKS = tuple(f"{i:02d}" for i in range(1, 8))
+NOTEBOOK_TITLES = {nb.number: nb.title for nb in course.OUTLINE[1:]}
+CONTENT_NOTEBOOKS = course.CONTENT
 _TABLE = "questions"
 _WHERE = f"data/{_TABLE}.csv"
 _EPS = 1e-9

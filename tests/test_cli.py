@@ -31,9 +31,9 @@ def test_answers_writes_every_question_to_an_html_file(tmp_path, capsys):
 
 
 def test_answers_to_stdout_for_some_notebooks(capsys):
-    assert cli.main(["answers", "--out", "-", "--notebook", "2", "08"]) == 0
+    assert cli.main(["answers", "--out", "-", "--notebook", "2", "10"]) == 0
     page = capsys.readouterr().out
-    ids = [q.question_id for q in BANK if q.notebook in ("02", "08")]
+    ids = [q.question_id for q in BANK if q.notebook in ("02", "10")]
     assert all(f'id="{qid}"' in page for qid in ids)
     assert page.count('<div class="q" id="') == len(ids)
 
@@ -65,7 +65,7 @@ def test_console_script_is_installed(tmp_path):
 
 @pytest.mark.parametrize("argv, message", [
     (["answers"], "the following arguments are required: --out"),
-    (["answers", "--out", "key.html", "--notebook", "09"], "unknown notebook '09'; choose from 01"),
+    (["answers", "--out", "key.html", "--notebook", "11"], "unknown notebook '11'; choose from 01"),
     (["answers", "--out", "key.html", "--notebook", "two"], "unknown notebook 'two'"),
     (["answers", "--out", "/no/such/folder/key.html"], "the folder '/no/such/folder' does not exist"),
     (["answers", "--out", "key.html", "--data", "/no/such/data"], "is not a data folder"),

@@ -110,7 +110,7 @@ def test_panel_alt_text_describes_the_starting_state(exported):
     assert "Child's weight" not in explorer  # a hidden control is not a setting
     comparison = alt["04_dose_comparison_panel"]
     assert "0.5: on; 1: on; 2: on" in comparison and ": off" not in comparison and ".." not in comparison
-    assert alt["06_taper_figure"] == plots.taper_figure().alt  # static figures keep their own alt text
+    assert alt["07_taper_figure"] == plots.taper_figure().alt  # static figures keep their own alt text
 
 
 def test_default_export_is_slide_sized_deterministic_and_draws_the_moving_parts(tmp_path):
@@ -169,7 +169,7 @@ def test_figures_command_writes_into_a_new_folder(tmp_path, monkeypatch, capsys)
     (["figures"], "the following arguments are required: --out"),
     (["figures", "--out", "x", "--width", "10"], "--width 10 is outside 640 to 7680 pixels"),
     (["figures", "--out", "x", "--width", "wide"], "--width 'wide' is not a whole number"),
-    (["handouts", "--out", "x", "--notebook", "9"], "unknown notebook '9'; choose from 00, 01"),
+    (["handouts", "--out", "x", "--notebook", "11"], "unknown notebook '11'; choose from 00, 01"),
     (["handouts", "--out", "x", "--pdf", "--no-pdf"], "not allowed with argument"),
 ])
 def test_bad_arguments_exit_2(argv, message, capsys):

@@ -96,7 +96,7 @@ def test_prompts_ask_for_the_unit_of_numeric_answers():
 
 def test_panel_questions_name_a_panel_and_predict_first():
     for q in BANK:
-        if q.panel and q.notebook != "08" and q.skill == "interpretation":
+        if q.panel and q.notebook != "10" and q.skill == "interpretation":
             assert q.prompt.startswith(("Predict", "In the", "The benefit")), q.question_id
 
 
@@ -171,7 +171,7 @@ def test_the_data_layer_knows_the_table():
 # --------------------------------------------------------------------------------------------
 DAILY = BANK.get("q01-starting-daily-total")  # 0.5 mg/day, exact
 DAYS = BANK.get("q03-steady-state-days")  # 5 days +- 0.25
-PERCENT = BANK.get("q06-first-step-percent")  # 25 % +- 0.5
+PERCENT = BANK.get("q07-first-step-percent")  # 25 % +- 0.5
 
 
 @pytest.mark.parametrize("text", [
@@ -460,7 +460,7 @@ def _older_levels():
     extra_days = (older.time_to_90pct_steady_state_h - typical.time_to_90pct_steady_state_h) / 24
     assert 0.7 < extra_days < 1.3  # "about a day longer"
     assert older.cmax_ss_ng_ml > typical.cmax_ss_ng_ml and older.trough_ss_ng_ml > typical.trough_ss_ng_ml
-    return choice("q08-older-levels", 0)
+    return choice("q10-older-levels", 0)
 
 
 def _clearance_quarter():
@@ -534,12 +534,12 @@ def _lorazepam():
 
 def _tables_agree():
     table = compare.equivalence_table().set_index("drug")
-    return _equivalent_choice("q07-tables-agree", lambda drug: bool(table.loc[drug, "tables_agree"]))
+    return _equivalent_choice("q09-tables-agree", lambda drug: bool(table.loc[drug, "tables_agree"]))
 
 
 def _shortest_half_life():
     hl = compare.half_lives().set_index("drug")
-    names = [c.lower() for c in BANK.get("q07-shortest-half-life").choices]
+    names = [c.lower() for c in BANK.get("q09-shortest-half-life").choices]
     shortest = min(names, key=lambda d: (hl.loc[d, "half_life_high_h"], hl.loc[d, "half_life_low_h"]))
     assert all(hl.loc[shortest, "half_life_low_h"] <= hl.loc[d, "half_life_low_h"] for d in names)
     return shortest.capitalize()
@@ -555,14 +555,14 @@ def _older_after_12h():
 
 def _older_supported():
     assert dosing.place(1).category == "target"  # so "above the labelled maximum" is false
-    return list(BANK.get("q08-older-supported").choices[:2])
+    return list(BANK.get("q10-older-supported").choices[:2])
 
 
 def _percent_grows():
     cuts = taper.schedule(1.5).cut_percent.tolist()[1:]
     assert round(cuts[0]) == 17 and cuts[-2] == 50 and cuts[-1] == 100
     assert cuts == sorted(cuts)
-    return choice("q08-stop-percent-grows", 0)
+    return choice("q10-stop-percent-grows", 0)
 
 
 def _daytime_lowest():
@@ -571,7 +571,7 @@ def _daytime_lowest():
     clock = (22 + phase[np.argmin(level)]) % 24
     assert 20 <= clock <= 22 or clock == 0
     assert regimens.examples().loc["bedtime_1mg", "clock_times"] == ["22:00"]
-    return choice("q08-daytime-lowest", 0)
+    return choice("q10-daytime-lowest", 0)
 
 
 def _daytime_what_changes():
@@ -579,13 +579,13 @@ def _daytime_what_changes():
     assert bed.cavg_ss_ng_ml == pytest.approx(bid.cavg_ss_ng_ml)
     assert abs(bed.time_to_90pct_steady_state_h - bid.time_to_90pct_steady_state_h) < 2
     assert bid.fluctuation_ss < bed.fluctuation_ss
-    return choice("q08-daytime-what-changes", 0)
+    return choice("q10-daytime-what-changes", 0)
 
 
 def _classmate_error():
     rng = dosing.pediatric_range(20)
     assert 0.1 * 20 == rng.maintenance_mg_per_day[0] == 2 * rng.initial_max_mg_per_day
-    return choice("q08-child-classmate-error", 0)
+    return choice("q10-child-classmate-error", 0)
 
 
 def _child_each_dose():
@@ -629,31 +629,31 @@ RECOMPUTE = {
     "q05-clearance-quarter": _clearance_quarter,
     "q05-phenytoin": _phenytoin,
     "q05-uk-elderly-start": _uk_elderly_start,
-    "q06-label-step-daily": lambda: _label_rule().step_mg_per_dose * _label_rule().doses_per_day,
-    "q06-label-days-from-1mg": lambda: taper.schedule(1).attrs["duration_days"],
-    "q06-first-step-percent": lambda: taper.schedule(1).attrs["first_step_percent"],
-    "q06-guideline-pace": _guideline_pace,
-    "q06-ten-percent-target": _ten_percent_target,
-    "q06-makeable-step": _makeable_step,
-    "q06-rules-compared": _rules_compared,
-    "q07-ashton-clonazepam": lambda: compare.equivalent("clonazepam", 0.5).per_table["ashton_2002"],
-    "q07-range-1mg": _range_1mg,
-    "q07-daily-equivalent": lambda: compare.equivalent("clonazepam", dosing.daily_total(0.5, 2)).per_table["va_dod_2021"],
-    "q07-lorazepam": _lorazepam,
-    "q07-tables-agree": _tables_agree,
-    "q07-shortest-half-life": _shortest_half_life,
-    "q08-older-levels": _older_levels,
-    "q08-older-after-12h": _older_after_12h,
-    "q08-older-supported": _older_supported,
-    "q08-stop-label-days": lambda: taper.schedule(1.5).attrs["duration_days"],
-    "q08-stop-guideline-weeks": lambda: taper.schedule(1.5, "joint_guideline_2025").attrs["duration_days"] / 7,
-    "q08-stop-percent-grows": _percent_grows,
-    "q08-daytime-lowest": _daytime_lowest,
-    "q08-daytime-fluctuation": lambda: round(100 * ss("bid_0_5mg").fluctuation_ss),
-    "q08-daytime-what-changes": _daytime_what_changes,
-    "q08-child-initial-maximum": lambda: dosing.pediatric_range(20).initial_max_mg_per_day,
-    "q08-child-classmate-error": _classmate_error,
-    "q08-child-each-dose": _child_each_dose,
+    "q07-label-step-daily": lambda: _label_rule().step_mg_per_dose * _label_rule().doses_per_day,
+    "q07-label-days-from-1mg": lambda: taper.schedule(1).attrs["duration_days"],
+    "q07-first-step-percent": lambda: taper.schedule(1).attrs["first_step_percent"],
+    "q07-guideline-pace": _guideline_pace,
+    "q07-ten-percent-target": _ten_percent_target,
+    "q07-makeable-step": _makeable_step,
+    "q07-rules-compared": _rules_compared,
+    "q09-ashton-clonazepam": lambda: compare.equivalent("clonazepam", 0.5).per_table["ashton_2002"],
+    "q09-range-1mg": _range_1mg,
+    "q09-daily-equivalent": lambda: compare.equivalent("clonazepam", dosing.daily_total(0.5, 2)).per_table["va_dod_2021"],
+    "q09-lorazepam": _lorazepam,
+    "q09-tables-agree": _tables_agree,
+    "q09-shortest-half-life": _shortest_half_life,
+    "q10-older-levels": _older_levels,
+    "q10-older-after-12h": _older_after_12h,
+    "q10-older-supported": _older_supported,
+    "q10-stop-label-days": lambda: taper.schedule(1.5).attrs["duration_days"],
+    "q10-stop-guideline-weeks": lambda: taper.schedule(1.5, "joint_guideline_2025").attrs["duration_days"] / 7,
+    "q10-stop-percent-grows": _percent_grows,
+    "q10-daytime-lowest": _daytime_lowest,
+    "q10-daytime-fluctuation": lambda: round(100 * ss("bid_0_5mg").fluctuation_ss),
+    "q10-daytime-what-changes": _daytime_what_changes,
+    "q10-child-initial-maximum": lambda: dosing.pediatric_range(20).initial_max_mg_per_day,
+    "q10-child-classmate-error": _classmate_error,
+    "q10-child-each-dose": _child_each_dose,
 }
 
 
@@ -804,10 +804,10 @@ def test_ask_by_ids_keeps_the_order_given_and_accepts_notebook_numbers():
 
 
 def test_ask_shuffles_deterministically():
-    a = quiz.ask(notebook="06", shuffle=True, seed=3).ids
-    assert a == quiz.ask(notebook="06", shuffle=True, seed=3).ids
-    assert sorted(a) == sorted(quiz.ask(notebook="06").ids)
-    assert any(quiz.ask(notebook="06", shuffle=True, seed=s).ids != a for s in range(1, 5))
+    a = quiz.ask(notebook="07", shuffle=True, seed=3).ids
+    assert a == quiz.ask(notebook="07", shuffle=True, seed=3).ids
+    assert sorted(a) == sorted(quiz.ask(notebook="07").ids)
+    assert any(quiz.ask(notebook="07", shuffle=True, seed=s).ids != a for s in range(1, 5))
 
 
 @pytest.mark.parametrize("call, message", [
@@ -815,7 +815,7 @@ def test_ask_shuffles_deterministically():
     (lambda: quiz.ask("q02-plasma-peak", notebook="02"), "not both"),
     (lambda: quiz.ask("q02-plasma-peek"), "did you mean q02-plasma-peak"),
     (lambda: quiz.ask("02"), r"use ask\(notebook='02'\)"),
-    (lambda: quiz.ask(notebook="09"), "unknown notebook '09'"),
+    (lambda: quiz.ask(notebook="11"), "unknown notebook '11'"),
     (lambda: quiz.ask("q02-plasma-peak", "q02-plasma-peak"), "twice"),
     (lambda: quiz.question(2), "must be a string"),
     (lambda: quiz.self_check(per_notebook=0), "at least 1"),
@@ -852,7 +852,7 @@ def test_quiz_static_fallback_lists_every_question():
 def test_score_summary_counts_and_suggests_what_to_revisit():
     score = quiz.ScoreSummary()
     first = quiz.ask("q01-each-dose", "q03-same-average", score=score)
-    second = quiz.ask("q06-label-step-daily", score=score)
+    second = quiz.ask("q07-label-step-daily", score=score)
     assert score.totals == {"questions": 3, "answered": 0, "right": 0, "first_try": 0, "shown": 0}
     assert score not in first.children  # an outside summary is shown where the notebook puts it
 
@@ -879,7 +879,7 @@ def test_score_summary_counts_and_suggests_what_to_revisit():
 
 def test_missed_case_questions_do_not_suggest_revisiting_the_cases_notebook():
     score = quiz.ScoreSummary()
-    w = quiz.question("q08-child-each-dose", score=score)
+    w = quiz.question("q10-child-each-dose", score=score)
     w.respond("0.5")
     w.check_button.click()
     assert score.totals["answered"] == 1 and score.totals["right"] == 0

@@ -1,4 +1,4 @@
-"""Equivalence explorer: a benzodiazepine dose as an approximate range of another (notebook 07).
+"""Equivalence explorer: a benzodiazepine dose as an approximate range of another (notebook 09).
 
 Teaching only: the two published tables disagree, so the panel always shows both and the range
 between them, with :data:`clonaedu.compare.CAVEAT` in the message. It is never a prescribing

@@ -1,5 +1,5 @@
 """Taper planner: how published taper rules lower a clonazepam dose, and what the illustrative
-plasma level does meanwhile (notebook 06).
+plasma level does meanwhile (notebook 07).
 
 **Teaching material about how tapers are designed, never a plan for a person**
 (:data:`clonaedu.taper.NOTICE` is on the figure, above the table and in the message).

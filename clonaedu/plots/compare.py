@@ -1,4 +1,4 @@
-"""Comparison figures (notebook 07): benzodiazepine half-lives, the alternatives' onset against
+"""Comparison figures (notebook 09): benzodiazepine half-lives, the alternatives' onset against
 their dependence potential (a schematic), and the equivalence bars behind the explorer panel.
 
 Every value drawn comes from :mod:`clonaedu.compare` (and so from ``data/`` with a source id);

@@ -1,4 +1,4 @@
-"""Taper figures (notebook 06): the step schedule of each published rule and the illustrative
+"""Taper figures (notebook 07): the step schedule of each published rule and the illustrative
 plasma level through it, plus the schedule table.
 
 **Teaching material about how tapers are designed, never a plan for a person**
