@@ -5,7 +5,7 @@ Every clinical number comes from a cited table in ``data/`` (see ``clonaedu.data
 every model curve is illustrative, never a prediction for a patient.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 NOTICE = (
     "Educational material for students of nursing and pharmacy, not medical advice. "

@@ -186,3 +186,55 @@ def replace_map(text: str, table: str) -> str:
     if start < 0 or end < start:
         raise ValueError("no course-map markers in the text")
     return text[:start] + MAP_START + "\n" + table + "\n" + text[end:]
+
+
+# --------------------------------------------------------------------------------------------
+# Version and review status in every notebook's header (issue 20), from data/review.csv
+# --------------------------------------------------------------------------------------------
+CONTENT_LICENCE = "CC BY 4.0"
+CODE_LICENCE = "MIT"
+ERROR_REPORTS = "https://github.com/clonaedu/clonaedu/blob/main/CONTRIBUTING.md#report-a-clinical-error"
+_STATUS = re.compile(r"^\*clonaedu \d[^\n]*\*$", re.M)
+_MONTHS = ("January February March April May June July August September October November "
+           "December").split()
+
+
+def review(value) -> dict:
+    """The review record of a notebook: label source, its revision, date and scope."""
+    from . import data  # lazy: the outline itself needs no data
+    rows = data.table("review")
+    nb = number(value)
+    match = rows[rows.notebook == nb]
+    if match.empty:
+        raise ValueError(f"data/review.csv has no row for notebook {nb}")
+    row = match.iloc[0]
+    source = data.sources().loc[row.source_id]
+    return {"notebook": nb, "source_id": row.source_id,
+            "label_revision": str(source.revision), "reviewed_on": row.reviewed_on,
+            "scope": row.scope}
+
+
+def status_line(value) -> str:
+    """The header line: version, label revision checked against, date of the last review."""
+    from . import __version__
+    rec = review(value)
+    year, month, day = (int(x) for x in rec["reviewed_on"].split("-"))
+    revision = rec["label_revision"].replace("Revised ", "revised ")
+    return (f"*clonaedu {__version__} · checked against the US label ({revision}) · last clinical "
+            f"review {day} {_MONTHS[month - 1]} {year} · content {CONTENT_LICENCE} · "
+            f"[report an error]({ERROR_REPORTS})*")
+
+
+def set_status(nb, value) -> None:
+    """Write (or refresh) the status line in the first cell, after the time-estimate line."""
+    cell = nb["cells"][0]
+    text = _source(cell)
+    line = status_line(value)
+    if _STATUS.search(text):
+        text = _STATUS.sub(line.replace("\\", "\\\\"), text, count=1)
+    else:
+        lines = text.split("\n")
+        at = next((i for i, ln in enumerate(lines) if _MINUTES.search(ln)), 0)
+        lines[at + 1:at + 1] = ["", line]
+        text = "\n".join(lines)
+    cell["source"] = text

@@ -291,12 +291,15 @@ class References:
         if not ids:
             raise ValueError("references() needs at least one source_id")
         self.lines = [f"{i}. {cite(sid)} [{sid}]" for i, sid in enumerate(ids, start=1)]
+        from . import __version__
+        self.footer = (f"clonaedu {__version__}. Course content: CC BY 4.0; code: MIT (see LICENSE "
+                       f"and CITATION.cff). Educational material, not medical advice.")
 
     def __repr__(self) -> str:
-        return "\n".join(self.lines)
+        return "\n".join(self.lines + ["", self.footer])
 
     def _repr_markdown_(self) -> str:
-        return "\n".join(self.lines)
+        return "\n".join(self.lines + ["", "---", "", f"*{self.footer}*"])
 
 
 def references(*source_ids: str) -> References:

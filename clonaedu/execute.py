@@ -98,11 +98,17 @@ def refresh_maps(root: Path) -> None:
 
 
 def execute(path: Path, timeout: int = 600) -> None:
+    """Run ``path`` top to bottom in a fresh kernel; save it cleaned, with its computed time and
+    its status line (version, label revision, last review) in the header."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    nbformat.write(clean(nb), path)
+    clean(nb)
+    number = path.name[:2]
+    if number.isdigit():
+        course.set_status(nb, number)
+    nbformat.write(nb, path)
 
 
 def main(argv: list[str] | None = None) -> int:

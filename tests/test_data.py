@@ -81,7 +81,8 @@ def test_cite_and_references():
     refs = data.references("beers2023", "fda_klonopin_2023", "beers2023")
     assert repr(refs).splitlines()[0].startswith("1. American Geriatrics Society")
     assert len(refs.lines) == 2
-    assert refs._repr_markdown_() == repr(refs)
+    assert refs._repr_markdown_().startswith("\n".join(refs.lines))
+    assert refs.footer in repr(refs) and refs.footer in refs._repr_markdown_()
     with pytest.raises(ValueError, match="at least one"):
         data.references()
 
