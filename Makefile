@@ -51,10 +51,12 @@ $(PY):
 # not reinstall and a changed lock does. `-c $(LOCK)`: exactly the locked versions (the one lock).
 $(VENV)/.installed-lab: pyproject.toml $(LOCK) | $(PY)
 	$(PY) -m pip install --quiet -c $(LOCK) -e '.[present]'
+	$(PY) -m clonaedu.appview
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(LOCK) | $(PY)
 	$(PY) -m pip install --quiet -c $(LOCK) -e '.[test,present]'
+	$(PY) -m clonaedu.appview
 	@touch $@ $(VENV)/.installed-lab
 
 lab: $(VENV)/.installed-lab
@@ -69,6 +71,7 @@ test-latest:
 	@[ -x $(LATEST)/bin/python ] || $(PYTHON) -m venv $(LATEST)
 	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
 	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test,present]'
+	$(LATEST)/bin/python -m clonaedu.appview
 	$(LATEST)/bin/python -m pip list --format=freeze --exclude-editable > $(LATEST)/versions.txt
 	@echo "newest versions installed: $(LATEST)/versions.txt (compare with $(LOCK))"
 	CLONAEDU_LATEST=1 $(LATEST)/bin/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks

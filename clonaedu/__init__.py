@@ -12,6 +12,6 @@ NOTICE = (
     "Never use it to choose, change or stop anyone's dose."
 )
 
-from .present import present  # noqa: E402  (clonaedu.present(): projector style on/off; see clonaedu/present.py)
+from .present import present, projector_switch  # noqa: E402  (projector style on/off; see clonaedu/present.py)
 
-__all__ = ["NOTICE", "present", "__version__"]
+__all__ = ["NOTICE", "present", "projector_switch", "__version__"]

@@ -10,6 +10,8 @@
     clonaedu figures --out DIR --projector            the same in the projector look
     clonaedu handouts --out DIR                       each notebook as a static HTML page (and PDF
                                                       when Chromium or Chrome is installed)
+    clonaedu hub-link --hub URL [--notebook NN]       an nbgitpuller link that opens the course on a
+                     [--app]                          university JupyterHub (--app: the app view)
 
 ``--data DIR`` reads the tables from another data folder (a copy being edited). Exit status:
 0 on success, 1 when the question bank is invalid (the message names the row and column) or
@@ -89,7 +91,62 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--pdf", dest="pdf", action="store_true", default=None,
                      help="require PDFs (fail when no Chromium or Chrome is found)")
     pdf.add_argument("--no-pdf", dest="pdf", action="store_false", help="HTML only")
+
+    hub = sub.add_parser(
+        "hub-link", help="print an nbgitpuller link that opens the course on a JupyterHub",
+        description="Print a link that, clicked by a student signed in to a JupyterHub with nbgitpuller "
+                    "installed, clones (or updates) the course into the student's home folder and opens "
+                    "a notebook in JupyterLab (or, with --app, in the app view).")
+    hub.add_argument("--hub", required=True, type=_hub_url, metavar="URL",
+                     help="the hub's address, e.g. https://jupyter.example.edu")
+    hub.add_argument("--notebook", "-n", type=_any_notebook, default="00", metavar="NN",
+                     help="the notebook to open (default 00, the start page)")
+    hub.add_argument("--app", action="store_true", help="open it in the app view (Voila) instead of JupyterLab")
+    hub.add_argument("--repo", default=REPOSITORY, metavar="URL", help=f"the git repository (default {REPOSITORY})")
+    hub.add_argument("--branch", default="main", help="the branch (default main)")
     return parser
+
+
+#: the course's public repository (README's [repo] link; a test keeps them equal)
+REPOSITORY = "https://github.com/clonaedu/clonaedu"
+
+
+def _hub_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(
+            f"--hub {value!r} is not a hub address; give one like https://jupyter.example.edu")
+    path = parts.path.rstrip("/")
+    for tail in ("/hub/home", "/hub", "/hub/login"):
+        if path.endswith(tail):
+            path = path[: -len(tail)]
+            break
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def hub_link(hub: str, notebook: str, *, app: bool = False, repo: str = REPOSITORY, branch: str = "main") -> str:
+    """The nbgitpuller link (``{hub}/hub/user-redirect/git-pull?repo=...&branch=...&urlpath=...``)
+    that clones ``repo`` into the student's home folder, in a folder named after it, and opens
+    ``notebooks/{notebook}`` there in JupyterLab (``lab/tree/...``) or the app view (``voila/render/...``)."""
+    from urllib.parse import urlencode
+
+    folder = repo.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
+    view = "voila/render" if app else "lab/tree"
+    query = urlencode({"repo": repo, "branch": branch, "urlpath": f"{view}/{folder}/notebooks/{notebook}"})
+    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
+def _hub_link(args, parser: argparse.ArgumentParser) -> int:
+    from . import export
+
+    try:
+        [path] = export.notebook_paths(numbers=[args.notebook])
+    except ValueError as exc:
+        parser.error(str(exc))
+    print(hub_link(args.hub, path.name, app=args.app, repo=args.repo, branch=args.branch))
+    return 0
 
 
 def _width(value: str) -> int:
@@ -200,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
             return _figures(args, parser)
         if args.command == "handouts":
             return _handouts(args, parser)
+        if args.command == "hub-link":
+            return _hub_link(args, parser)
         return _questions(args)
     except DataError as exc:
         what = "the question bank" if args.command in ("answers", "questions") else "the course data"

@@ -5,10 +5,18 @@
     clonaedu.present(False)     # back to the everyday (laptop) style
 
 The mode is one of :data:`MODES` (``"house"`` or ``"projector"``), held in this module and
-nowhere else; read it with :func:`mode`. It starts as ``"house"``, or as ``"projector"`` when
-the environment variable ``CLONAEDU_PRESENT`` is ``1`` (``true``/``yes``/``on``) when clonaedu
-is first imported: that is how the app view (Voila), where nobody can add a cell, starts in the
-projector style (``CLONAEDU_PRESENT=1 make app``).
+nowhere else; read it with :func:`mode`. It starts as ``"house"``, or as ``"projector"`` when,
+as clonaedu is first imported,
+
+* the page address had ``?present=1`` (``true``/``yes``/``on``): Voila passes an app page's query
+  string to its kernel as the environment variable ``QUERY_STRING``, so Binder's app link with
+  ``...voila/render/notebooks/02_one_dose_over_time.ipynb?present=1`` opens in the projector
+  style; ``?present=0`` forces the house style. The app view's "Projector style" switch
+  (clonaedu's Voila template, :mod:`clonaedu.appview`) reloads the page with either; or
+* the environment variable ``CLONAEDU_PRESENT`` is ``1`` (``make app PRESENT=1``).
+
+In JupyterLab, :func:`projector_switch` is a toggle button to click instead of typing
+``clonaedu.present()``.
 
 What reads the mode, and when:
 
@@ -32,10 +40,11 @@ from __future__ import annotations
 import contextlib
 import html
 import os
+import urllib.parse
 import warnings
 from collections.abc import Iterator
 
-__all__ = ["MODES", "mode", "present", "presenting", "Switched"]
+__all__ = ["MODES", "mode", "present", "presenting", "Switched", "projector_switch"]
 
 #: the display modes, everyday first
 MODES = ("house", "projector")
@@ -44,7 +53,24 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
 
+def _from_query(query: str) -> str | None:
+    """``"projector"``/``"house"`` for ``present=1``/``present=0`` in a URL query string, else None."""
+    values = urllib.parse.parse_qs(query.lstrip("?")).get("present")
+    if not values:
+        return None
+    value = values[-1].strip().lower()
+    if value in _TRUE:
+        return "projector"
+    if value in _FALSE:
+        return "house"
+    warnings.warn(f"?present={value!r} is not understood (use 1 or 0); using the house style", stacklevel=3)
+    return "house"
+
+
 def _from_environment() -> str:
+    from_query = _from_query(os.environ.get("QUERY_STRING", ""))
+    if from_query is not None:
+        return from_query
     value = os.environ.get("CLONAEDU_PRESENT", "").strip().lower()
     if value in _TRUE:
         return "projector"
@@ -115,3 +141,31 @@ def presenting(on: bool = True) -> Iterator[None]:
         yield
     finally:
         _mode = before
+
+
+def projector_switch():
+    """A toggle button that switches the projector style on and off, for JupyterLab (in the app
+    view, use the "Projector style" switch at the top of the page). Clicking it calls
+    :func:`present`; the note under it says to run the cells again, since panels keep the style
+    they were built in. Its state follows the current mode when it is made."""
+    import ipywidgets as widgets
+
+    button = widgets.ToggleButton(value=_mode == "projector", description="Projector style",
+                                  tooltip="Larger text and lines, high contrast, bigger controls",
+                                  layout=widgets.Layout(width="auto"))
+    note = widgets.HTML()
+
+    def show(on: bool) -> None:
+        note.value = ('<span role="status" style="margin-left:0.8em">'
+                      + html.escape(Switched("projector" if on else "house").text) + "</span>")
+
+    def changed(change) -> None:
+        present(bool(change["new"]))
+        show(bool(change["new"]))
+
+    button.observe(changed, "value")
+    show(button.value)
+    box = widgets.HBox([button, note], layout=widgets.Layout(align_items="center"))
+    box.add_class("clonaedu-projector-switch")
+    box.button, box.note = button, note
+    return box

@@ -118,7 +118,7 @@ def test_installed_versions_are_the_locked_ones():
 def test_make_installs_from_the_lock_and_reinstalls_when_it_changes():
     makefile = (ROOT / "Makefile").read_text()
     for stamp, extras in ((".installed-lab", "'.[present]'"), (".installed-test", "'.[test,present]'")):
-        rule = re.search(rf"^\$\(VENV\)/{re.escape(stamp)}: (.*)\n\t(.*)$", makefile, re.M)
+        rule = re.search(rf"^\$\(VENV\)/{re.escape(stamp)}: (.*)\n\t(.*)\n\t(.*)$", makefile, re.M)
         assert rule, stamp
         assert "pyproject.toml" in rule.group(1) and "$(LOCK)" in rule.group(1)
         assert f"pip install --quiet -c $(LOCK) -e {extras}" in rule.group(2)

@@ -292,3 +292,77 @@ def test_the_instructor_guide_times_every_notebook_as_the_notebook_does():
         assert limit in guide
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/instructor.md)" in readme
+
+
+# -- projector mode without code: ?present=1 in the app view, a toggle in JupyterLab -------------
+@pytest.mark.parametrize("query, expected", [("present=1", "projector"), ("?present=on", "projector"),
+                                             ("x=2&present=TRUE", "projector"), ("present=0", "house"),
+                                             ("present=off", "house"), ("x=2", None), ("", None)])
+def test_the_query_string_sets_the_starting_mode(query, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert present_module._from_query(query) == expected
+
+
+def test_the_query_string_wins_over_the_environment_variable(monkeypatch):
+    monkeypatch.setenv("CLONAEDU_PRESENT", "1")
+    monkeypatch.setenv("QUERY_STRING", "present=0")
+    assert present_module._from_environment() == "house"
+    monkeypatch.setenv("CLONAEDU_PRESENT", "0")
+    monkeypatch.setenv("QUERY_STRING", "present=1")
+    assert present_module._from_environment() == "projector"
+    monkeypatch.setenv("QUERY_STRING", "present=maybe")
+    with pytest.warns(UserWarning, match="present='maybe' is not understood"):
+        assert present_module._from_environment() == "house"
+
+
+def test_a_kernel_started_with_present_1_in_its_query_string_builds_projector_panels():
+    """What Voila does for .../voila/render/NN.ipynb?present=1: QUERY_STRING in the kernel's
+    environment, read when clonaedu is imported; panels are then built in the projector look."""
+    import os
+    import subprocess
+
+    code = ("from clonaedu.present import mode; from clonaedu.panels import SingleDosePanel; "
+            "p = SingleDosePanel(); print(mode(), p.mode, 'clonaedu-projector' in p._dom_classes)")
+    env = {**os.environ, "QUERY_STRING": "present=1", "CLONAEDU_PRESENT": "0", "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["projector", "projector", "True"]
+    env["QUERY_STRING"] = ""
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["house", "house", "False"]
+
+
+def test_the_projector_switch_toggles_the_mode_and_says_what_to_do():
+    switch = clonaedu.projector_switch()
+    assert switch.button.description == "Projector style" and switch.button.value is False
+    assert "Everyday style on" in switch.note.value
+    switch.button.value = True  # what a click does
+    assert mode() == "projector" and "Projector style on" in switch.note.value
+    assert 'role="status"' in switch.note.value and "run their cells again" in switch.note.value
+    switch.button.value = False
+    assert mode() == "house"
+    clonaedu.present()
+    assert clonaedu.projector_switch().button.value is True  # follows the mode it is made in
+
+
+def test_the_app_view_template_drops_the_cdn_links_and_carries_the_switch(tmp_path):
+    import json
+
+    from clonaedu import appview
+
+    done = appview.install(tmp_path)
+    page = (done["template"] / "index.html.j2").read_text()
+    assert "extends 'lab/index.html.j2'" in page
+    # the two Font Awesome links of Voila's lab template are replaced by nothing
+    voila_lab = Path(sys.prefix) / "share" / "jupyter" / "voila" / "templates" / "lab" / "index.html.j2"
+    if voila_lab.exists():
+        links = re.findall(r'<link rel="stylesheet" href="https://[^"]+" type="text/css" />', voila_lab.read_text())
+        assert links and all(f"replace('{link}', '')" in page for link in links)
+    assert 'id="clonaedu-projector-switch"' in page and 'role="button"' in page and "present" in page
+    assert json.loads(done["voila_config"].read_text()) == {"VoilaConfiguration": {"template": "clonaedu"}}
+    assert json.loads(done["server_config"].read_text()) == {"VoilaConfiguration": {"template": "clonaedu"}}
+    done["voila_config"].write_text('{"VoilaConfiguration": {"show_tracebacks": true}}')
+    appview.install(tmp_path)  # keeps other settings
+    assert json.loads(done["voila_config"].read_text())["VoilaConfiguration"] == {
+        "show_tracebacks": True, "template": "clonaedu"}

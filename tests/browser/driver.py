@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import nbformat
 
@@ -124,13 +125,26 @@ class Phases:
         return f"{self.name}: {total:.1f} s (" + ", ".join(f"{s} {t:.1f}" for s, t in self.times) + ")"
 
 
+def is_local(url: str) -> bool:
+    """True for a request that stays on the serving machine (127.0.0.1, localhost, ::1) or never
+    leaves the browser (data:, blob:, about:)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "chrome", "chrome-extension", "devtools"):
+        return True
+    return parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
 class BrowserProblems:
-    """Console errors and uncaught page errors, attached to failure messages."""
+    """Console errors and uncaught page errors, attached to failure messages; and every request
+    the page makes that leaves 127.0.0.1 (``outside``: DESIGN section 11, nothing is loaded from
+    outside the serving machine; the tests assert it is empty)."""
 
     def __init__(self, page):
         self.messages: list[str] = []
+        self.outside: list[str] = []
         page.on("console", lambda msg: msg.type == "error" and self.messages.append(f"console: {msg.text}"))
         page.on("pageerror", lambda exc: self.messages.append(f"pageerror: {exc}"))
+        page.on("request", lambda req: is_local(req.url) or self.outside.append(req.url))
 
     def __str__(self) -> str:
         if not self.messages:

@@ -45,6 +45,8 @@ def _check_panels(page, path, panels, expected, problems, where, phases):
             failures.append(f"panel {i}: {exc}")
     phases.mark(f"{len(panels)} panels react")
     assert not failures, f"{path.name} in {where}:\n  " + "\n  ".join(failures) + f"\n{problems}"
+    assert not problems.outside, (f"{path.name} in {where}: requests left 127.0.0.1 (nothing may be "
+                                  f"loaded from outside the serving machine):\n  " + "\n  ".join(problems.outside[:10]))
 
 
 def _run_lab(path, page, server, problems, shot, expected, phases):
