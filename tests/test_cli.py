@@ -111,3 +111,48 @@ def test_questions_counts_per_notebook(capsys):
     for nb, n in BANK.counts().items():
         assert f"{nb} · {quiz.NOTEBOOK_TITLES[nb]}: {n}" in out
     assert out.rstrip().endswith(f"total: {len(BANK)}")
+
+
+# -- hub-link: the course on a university JupyterHub (nbgitpuller) -------------------------------
+def _query(link: str) -> dict:
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(link)
+    return parts.scheme + "://" + parts.netloc + parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}
+
+
+def test_hub_link_opens_a_notebook_through_nbgitpuller(capsys):
+    assert cli.main(["hub-link", "--hub", "https://jupyter.example.edu/hub/", "--notebook", "2"]) == 0
+    link = capsys.readouterr().out.strip()
+    base, query = _query(link)
+    assert base == "https://jupyter.example.edu/hub/user-redirect/git-pull"
+    assert query == {"repo": cli.REPOSITORY, "branch": "main",
+                     "urlpath": "lab/tree/clonaedu/notebooks/02_one_dose_over_time.ipynb"}
+    assert "urlpath=lab%2Ftree%2Fclonaedu%2Fnotebooks%2F02_one_dose_over_time.ipynb" in link
+
+
+def test_hub_link_defaults_to_the_start_page_and_can_open_the_app_view(capsys):
+    assert cli.main(["hub-link", "--hub", "http://hub.local:8000", "--app", "--branch", "spring",
+                     "--repo", "https://gitlab.example.edu/nursing/clonaedu-fork.git"]) == 0
+    base, query = _query(capsys.readouterr().out.strip())
+    assert base == "http://hub.local:8000/hub/user-redirect/git-pull"
+    assert query["urlpath"] == "voila/render/clonaedu-fork/notebooks/00_start_here.ipynb"
+    assert query["branch"] == "spring" and query["repo"].endswith("clonaedu-fork.git")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["hub-link", "--hub", "jupyter.example.edu"], "is not a hub address"),
+    (["hub-link", "--hub", "ftp://jupyter.example.edu"], "is not a hub address"),
+    (["hub-link", "--hub", "https://jupyter.example.edu/?next=x"], "is not a hub address"),
+    (["hub-link", "--hub", "https://jupyter.example.edu", "--notebook", "42"], "unknown notebook '42'"),
+    (["hub-link"], "the following arguments are required: --hub"),
+])
+def test_hub_link_refuses_bad_arguments(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_the_repository_address_is_the_readmes():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"[repo]: {cli.REPOSITORY}\n" in readme
