@@ -408,9 +408,11 @@ def test_effect_windows_are_sourced_and_separate_half_life_from_duration():
     onset = windows.loc[("onset", "not_stated")]
     assert (onset.low_h, onset.high_h, onset.kind, onset.source_id) == (0.5, 1, "effect", "at_rivotril_smpc")
     peak = windows.loc[("plasma_peak", "not_stated")]
-    assert (peak.low_h, peak.high_h, peak.kind, peak.source_id) == (1, 4, "plasma", "fda_klonopin_pk_label")
+    assert (peak.low_h, peak.high_h, peak.kind, peak.source_id) == (1, 4, "plasma", "fda_klonopin_2023")
     adult, child = windows.loc[("duration", "adult")], windows.loc[("duration", "child")]
     assert (adult.low_h, adult.high_h, child.low_h, child.high_h) == (8, 12, 6, 8)
+    # said exactly as the source says it: the anticonvulsant effect of a single dose, in epilepsy
+    assert "anticonvulsant effect of a single dose" in adult.note and "epilepsy" in adult.note
     # the teaching point: a single dose acts for far less time than the half-life
     assert adult.high_h < DEFAULT.terminal_half_life_h / 2
 

@@ -245,7 +245,9 @@ def test_lay_dose_comparisons_are_the_articles_doses_against_1_mg():
     # 1 mg matches the trial's direction, so the verdict is 'oversimplifies', not 'disagrees'.
     assert rows.set_index("dose_mg").loc[0.5, "verdict"] == "oversimplifies"
     two = rows.set_index("dose_mg").loc[2, "what_the_sources_say"]
-    assert "3 and 4 mg/day" in two and "Memory problems are not in the course's sources" in two
+    # Memory and cognition come from the label (amnesia; interference with cognitive and motor performance).
+    assert "3 and 4 mg/day" in two and "amnesia" in two and "driving" in two
+    assert "fda_clonazepam_generic" in rows.set_index("dose_mg").loc[2, "see_also"]
 
 
 def test_each_curve_direction_is_sourced_to_the_statement_that_gives_it():

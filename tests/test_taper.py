@@ -47,7 +47,7 @@ def test_label_rule_from_1_mg_per_day_with_tablets():
     assert a["first_step_percent"] == 25.0
     assert a["largest_step_percent"] == 100.0 and a["largest_step_percent_before_stop"] == 50.0
     assert a["percent"] is None and a["interval_days"] == 3 and a["step_mg_per_dose"] == 0.125
-    assert a["source_ids"] == ["fda_klonopin_2023", "fda_klonopin_pk_label"]
+    assert a["source_ids"] == ["fda_klonopin_2023"]  # landmarks and tablet strengths, both from the 1/2023 label
     assert "not a plan for any person" in a["notice"]
     # tablets cannot take 0.125 mg off each dose: said in a flag, the daily total still falls 0.25 mg
     assert len(a["flags"]) == 1 and "cannot lower each dose by exactly 0.125 mg" in a["flags"][0]

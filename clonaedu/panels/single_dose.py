@@ -59,12 +59,12 @@ class SingleDosePanel(FigurePanel):
             pkplots.concentration_axes(left)
             pkplots.concentration_axes(right)
             labels = {row.window: {"onset": "onset of effect", "plasma_peak": "plasma peak",
-                                   "duration": "effect of one dose\n(adults) ends"}[row.window]
+                                   "duration": "anticonvulsant effect,\none dose (adults)"}[row.window]
                       + f"\n{_range(row.low_h, row.high_h, 'min' if row.high_h <= 1 else 'h')}"
                       for row in self.windows.itertuples()}
             pkplots.window_spans(left, self.windows, labels)
             duration = self.windows[self.windows.window == "duration"].iloc[0]
-            pkplots.window_spans(right, duration.to_frame().T, {"duration": "effect of\none dose ends"})
+            pkplots.window_spans(right, duration.to_frame().T, {"duration": "one dose's\nanticonvulsant effect"})
             left.set_title("The first 14 hours")
             right.set_title("Four days")
             left.set_xlim(0, _SHORT_H)
@@ -118,11 +118,13 @@ class SingleDosePanel(FigurePanel):
         self.set_message(
             f"Illustrative model, not a prediction for any patient. Peak {s.cmax_ng_ml:.1f} ng/mL at "
             f"{s.tmax_h:.1f} h (label: plasma peak within {peak.low_h:g} to {peak.high_h:g} h). "
-            f"At {duration.high_h:g} h, when a single dose's effect has usually worn off in adults (European "
-            f"product information, epilepsy), the "
+            f"At {duration.high_h:g} h, the end of the {duration.low_h:g} to {duration.high_h:g} h anticonvulsant "
+            f"effect of a single dose in adults with epilepsy (European product information), the "
             f"level is still {100 * at_end / s.cmax_ng_ml:.0f}% of the peak; after four days it is "
             f"{100 * at_4d / s.cmax_ng_ml:.0f}%. Terminal half-life {p.terminal_half_life_h:.0f} h: "
-            f"the effect ends long before the drug is gone."
+            f"the drug stays for days, and with a dose every day it builds up. The label warns about "
+            f"drowsiness, impaired coordination and driving: impairment can last into the next day, "
+            f"especially in older adults."
         )
 
     def _on_change(self, change) -> None:
