@@ -692,7 +692,7 @@ def test_single_choice_widget_wrong_then_right():
     w.check_button.click()
     text = html.unescape(w.feedback.value)
     assert "Not quite" in text and "Right" not in text
-    assert q.explanation in text and q.citation in text and "[fda_klonopin_pk_label]" in text
+    assert q.explanation in text and q.citation in text and "[fda_klonopin_2023]" in text
     assert w.attempts == 1 and not w.solved and not w.show_button.disabled
 
     w.control.value = "Within 1 to 4 hours"
