@@ -135,7 +135,7 @@ def _load(ds: Dataset) -> dict[str, Case]:
         stage = Stage(
             case_id=row.case_id, number=int(row.stage), title=row.title, information=row.information,
             question_id=qid, consequence=_text(row.consequence), task=_text(row.task),
-            model_answer=_text(row.model_answer), source_ids=tuple(row.source_ids),
+            model_answer=_text(row.model_answer), source_ids=tuple(row.source_id),
         )
         by_case[row.case_id].append((number, stage))
     out: dict[str, Case] = {}

@@ -152,6 +152,7 @@ class CaseWidget(widgets.VBox):
                                            tooltip="Hide every stage after the first and clear your answers")
         self.reset_button.on_click(lambda _: self.reset())
         self.views: list[StageView] = []
+        self._made: dict[int, StageView] = {}  # one view per stage, reused after a reset
         super().__init__(layout=widgets.Layout(margin="6px 0 16px 0"))
         self.add_class("clonaedu-case")
         self._sync()
@@ -175,7 +176,9 @@ class CaseWidget(widgets.VBox):
     def _sync(self) -> None:
         for number in self.progress.revealed:
             if number not in self.revealed:
-                self.views.append(StageView(self, self.case.stage(number)))
+                if number not in self._made:
+                    self._made[number] = StageView(self, self.case.stage(number))
+                self.views.append(self._made[number])
         for v in self.views:
             if self.progress.is_answered(v.stage.number) and not v.outcome.value:
                 v.show_outcome()
@@ -183,7 +186,7 @@ class CaseWidget(widgets.VBox):
 
     def reset(self) -> None:
         """Back to stage 1 with nothing answered."""
-        for v in self.views:
+        for v in self._made.values():
             v.reset()
         self.progress.reset()
         self.views = self.views[:1]

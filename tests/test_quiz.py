@@ -654,6 +654,8 @@ RECOMPUTE = {
     "q10-child-initial-maximum": lambda: dosing.pediatric_range(20).initial_max_mg_per_day,
     "q10-child-classmate-error": _classmate_error,
     "q10-child-each-dose": _child_each_dose,
+    "q08-order-above-maximum": lambda: dosing.daily_total(2.5, 2) - dosing.landmarks().loc["maximum", "high"],
+    "q10-sam-mg-per-kg": lambda: dosing.daily_total(0.5, 3) / 20,
 }
 
 
