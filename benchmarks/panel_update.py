@@ -32,6 +32,11 @@ from clonaedu.panels import TaperPlanner  # noqa: E402
 CASES = {
     "DoseExplorer (dose slider)": (DoseExplorer, "total", [0.5, 0.75, 1.0, 2.0, 4.5, 3.0], "total_mg_per_day"),
     "SingleDosePanel (dose slider)": (SingleDosePanel, "dose", [0.5, 1.0, 1.5, 2.0, 0.25], "dose_mg"),
+    # new controls: no constructor keyword (None), so the naive way builds a panel and sets the control;
+    # a button's "values" are clicks
+    "SingleDosePanel (band toggle)": (SingleDosePanel, "show_band", [True, False], None),
+    "SingleDosePanel (pin this curve)": (SingleDosePanel, "pin", [None], None),
+    "SingleDosePanel (reset)": (SingleDosePanel, "reset_button", [None], None),
     "RegimenPanel (regimen B)": (RegimenPanel, "regimen_b", ["bid_0_5mg", "morning_bedtime_1mg", "start_0_25mg_bid",
                                                              "bedtime_1mg"], "b"),
     "EquivalenceExplorer (dose slider)": (EquivalenceExplorer, "dose", [0.5, 1.0, 1.5, 2.0, 0.25], "dose_mg"),
@@ -46,9 +51,26 @@ CASES = {
 }
 
 
-def _times(fn, values, n):
+def _set(panel, widget, value, first):
+    """One change: click a button, else set the value."""
+    if isinstance(widget, widgets.Button):
+        widget.click()
+        return
+    widget.value = value if widget.value != value else first
+
+
+def _nudge(panel):
+    """Move the panel's first slider one step: between two clicks of a button (untimed), so
+    a pin has a new curve to pin and a reset has something to undo."""
+    slider = next(c for c in panel._controls if isinstance(c, (widgets.FloatSlider, widgets.IntSlider)))
+    slider.value = slider.min if slider.value != slider.min else slider.max
+
+
+def _times(fn, values, n, before=None):
     out = []
     for i in range(n):
+        if before is not None:
+            before()
         start = time.perf_counter()
         fn(values[i % len(values)])
         out.append((time.perf_counter() - start) * 1000)
@@ -68,16 +90,21 @@ def main() -> None:
     for name, (factory, control, values, keyword) in CASES.items():
         panel = factory()
 
-        def naive(value, factory=factory, keyword=keyword):
-            factory(**{keyword: value})
+        def naive(value, factory=factory, keyword=keyword, control=control):
+            if keyword is not None:
+                factory(**{keyword: value})
+                return
+            fresh = factory()
+            _set(fresh, getattr(fresh, control), value, values[0])
 
         widget = getattr(panel, control)
 
-        def change(value, widget=widget, first=values[0]):
-            widget.value = value if widget.value != value else first
+        def change(value, widget=widget, first=values[0], panel=panel):
+            _set(panel, widget, value, first)
 
-        _times(change, values, 5)  # warm-up
-        fast = _stats(_times(change, values, args.changes))
+        before = (lambda panel=panel: _nudge(panel)) if isinstance(widget, widgets.Button) else None
+        _times(change, values, 5, before)  # warm-up
+        fast = _stats(_times(change, values, args.changes, before))
         _times(naive, values, 3)
         slow = _stats(_times(naive, values, args.changes))
         print(f"{name:38} {fast[0]:12.1f} / {fast[1]:<11.1f} {slow[0]:11.1f} / {slow[1]:<10.1f} {slow[0] / fast[0]:14.1f}x")

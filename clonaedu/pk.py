@@ -53,6 +53,9 @@ __all__ = [
     "example_summary",
     "SUMMARY_COLUMNS",
     "PARAMETER_MEANINGS",
+    "Band",
+    "population_band",
+    "BAND_QUANTITIES",
 ]
 
 #: The caption every figure drawn from this model must carry (DESIGN.md section 3).
@@ -232,9 +235,11 @@ class Params:
 
 
 def published_range(quantity: str) -> tuple[float, float]:
-    """(low, high) in hours for ``terminal_half_life`` or ``absorption_half_life`` from
-    ``data/pk_ranges.csv`` (the half-life range is published, berlin1975; the absorption range
-    is illustrative, marked so in the table). Sliders stay inside these ranges."""
+    """(low, high) of a quantity in ``data/pk_ranges.csv``, in the table's unit: hours for
+    ``terminal_half_life`` and ``absorption_half_life``, L/kg for
+    ``volume_of_distribution_per_kg`` (the half-life and volume ranges are published,
+    berlin1975; the absorption range is illustrative, marked so in the table). Sliders stay
+    inside these ranges."""
     table = data.table("pk_ranges").set_index("quantity")
     if quantity not in table.index:
         raise ValueError(f"unknown quantity {quantity!r}; known: {', '.join(table.index)}")
@@ -593,3 +598,191 @@ def effect_windows() -> pd.DataFrame:
     plasma peak (``kind`` plasma, US label). Half-life and duration of effect differ:
     these windows are what the sources state, not model predictions."""
     return data.table("effect_windows")
+
+
+# -- variability between people: a seeded population band ----------------------------------
+#: Quantities :func:`population_band` knows how to vary (those of ``data/pk_ranges.csv`` with
+#: status ``cited`` are varied by default). Absorption is not varied: its range in the table is
+#: illustrative, not measured between people. Bioavailability is not varied: the course's
+#: sources give one value (about 90%), no range.
+BAND_QUANTITIES = ("terminal_half_life", "volume_of_distribution_per_kg")
+_Z_975 = 1.959963984540054  # the published low and high sit at the 2.5th and 97.5th percentiles
+_MAX_BAND_N = 5000
+
+
+@dataclass(frozen=True, eq=False)
+class Band:
+    """Percentiles of the illustrative level across seeded virtual patients (see
+    :func:`population_band`). ``conc_ng_ml[i]`` is percentile ``percentiles[i]`` at ``t_h``;
+    ``varied`` maps each varied quantity to the (low, high) range it was drawn from."""
+
+    t_h: np.ndarray
+    percentiles: tuple[float, ...]
+    conc_ng_ml: np.ndarray
+    n: int
+    seed: int
+    varied: Mapping[str, tuple[float, float]]
+
+    def at(self, percentile: float) -> np.ndarray:
+        """The curve of one of :attr:`percentiles` (ng/mL); ``ValueError`` for another."""
+        for p, curve in zip(self.percentiles, self.conc_ng_ml):
+            if p == percentile:
+                return curve
+        raise ValueError(f"percentile {percentile!r} was not computed; computed: {self.percentiles}")
+
+    @property
+    def low(self) -> np.ndarray:
+        """The lowest computed percentile (ng/mL), the band's lower edge."""
+        return self.conc_ng_ml[0]
+
+    @property
+    def high(self) -> np.ndarray:
+        """The highest computed percentile (ng/mL), the band's upper edge."""
+        return self.conc_ng_ml[-1]
+
+    @property
+    def median(self) -> np.ndarray:
+        """The 50th percentile (ng/mL)."""
+        return self.at(50)
+
+    def scaled(self, factor: float) -> Band:
+        """The band for every dose multiplied by ``factor`` (the model is linear in dose, and a
+        percentile of scaled curves is the scaled percentile)."""
+        return dataclasses.replace(self, conc_ng_ml=self.conc_ng_ml * float(factor))
+
+
+def _band_ranges(ranges) -> dict[str, tuple[float, float]]:
+    table = data.table("pk_ranges").set_index("quantity")
+    chosen = {q: (float(table.loc[q, "low"]), float(table.loc[q, "high"]))
+              for q in BAND_QUANTITIES if q in table.index and table.loc[q, "status"] == "cited"}
+    for quantity, value in dict(ranges or {}).items():
+        if quantity not in BAND_QUANTITIES:
+            raise ValueError(f"ranges: cannot vary {quantity!r}; known: {', '.join(BAND_QUANTITIES)}")
+        if value is None:
+            chosen.pop(quantity, None)
+            continue
+        try:
+            low, high = (_number(v, f"ranges[{quantity!r}]") for v in value)
+        except (TypeError, ValueError):
+            raise ValueError(f"ranges[{quantity!r}] must be (low, high) positive numbers or None; got {value!r}") from None
+        if not 0 < low <= high:
+            raise ValueError(f"ranges[{quantity!r}] must have 0 < low <= high; got ({low:g}, {high:g})")
+        chosen[quantity] = (low, high)
+    return chosen
+
+
+def _draw(rng: np.random.Generator, typical: float, low: float, high: float, n: int) -> np.ndarray:
+    """``n`` values, log-normal around ``typical`` (the range's geometric middle if ``typical``
+    is outside it) with the range's ends at the 2.5th and 97.5th percentiles, kept inside
+    [low, high] by drawing again."""
+    if low == high:
+        return np.full(n, low)
+    centre = typical if low <= typical <= high else math.sqrt(low * high)
+    sigma = math.log(high / low) / (2 * _Z_975)
+    out = np.empty(0)
+    while out.size < n:
+        draws = centre * np.exp(sigma * rng.standard_normal(2 * n))
+        out = np.concatenate([out, draws[(draws >= low) & (draws <= high)]])
+    return out[:n]
+
+
+def _population_exponents(p: Params, half_life_h: np.ndarray, volume_scale: np.ndarray):
+    """(rates, coefficients), each (n, 3), of the unit response of each virtual patient: the
+    volumes and Q of ``p`` times ``volume_scale`` (so the distribution rate constants keep),
+    clearance solved for ``half_life_h`` as in :meth:`Params.with_half_life`."""
+    k12, k21 = p.k12_per_h, p.k21_per_h
+    beta = LN2 / half_life_h
+    if (beta >= k21).any():
+        raise ValueError(f"a half-life in the range is not reachable: the terminal rate must stay below "
+                         f"k21 = {k21:.3g}/h (half-life above {LN2 / k21:.3g} h)")
+    v1 = p.v1_l * volume_scale
+    k10 = beta * (k12 + k21 - beta) / (k21 - beta)
+    total = k10 + k12 + k21
+    alpha = (total + np.sqrt(total * total - 4 * k10 * k21)) / 2
+    beta = k10 * k21 / alpha
+    ka = np.full_like(alpha, p.ka_per_h)
+    for rate in (alpha, beta):  # as in _exponents: keep ka off alpha and beta
+        near = np.abs(ka - rate) < _GAP * rate
+        ka = np.where(near, np.where(ka >= rate, rate * (1 + 2 * _GAP), rate * (1 - 2 * _GAP)), ka)
+    scale = ka * p.F / v1 * NG_ML_PER_MG_L
+    coef = scale[:, None] * np.stack([
+        (k21 - ka) / ((alpha - ka) * (beta - ka)),
+        (k21 - alpha) / ((ka - alpha) * (beta - alpha)),
+        (k21 - beta) / ((ka - beta) * (alpha - beta)),
+    ], axis=1)
+    return np.stack([ka, alpha, beta], axis=1), coef
+
+
+def _population_curves(reg: Regimen, t: np.ndarray, rates: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Concentration (n patients x len(t)) by carrying each exponential's amplitude from dose
+    to dose (one small step per dose) instead of summing every dose at every time."""
+    times, doses = reg.times_h, reg.doses_mg
+    amp = np.zeros((len(times),) + coef.shape)  # each exponential's amplitude just after dose k
+    level = np.zeros((len(times), coef.shape[0]))  # the level at dose k (the new dose adds 0 at once)
+    current = np.zeros_like(coef)
+    for k in range(len(times)):
+        if k:
+            decay = np.expm1(-rates * (times[k] - times[k - 1]))
+            level[k] = level[k - 1] + (current * decay).sum(axis=1)
+            current = current * (decay + 1)
+        current = current + doses[k] * coef
+        amp[k] = current
+    last = np.searchsorted(times, t, side="right") - 1
+    after = last >= 0
+    index = np.maximum(last, 0)
+    dt = np.where(after, t - times[index], 0.0)
+    # written as level + sum(amp * expm1(-r dt)), like _unit_response: exactly 0 at a first dose
+    out = level[index].T + np.einsum("tpe,tpe->pt", amp[index], np.expm1(-rates[None, :, :] * dt[:, None, None]))
+    out[:, ~after] = 0.0
+    return np.maximum(out, 0.0)
+
+
+def population_band(regimen: Regimen, t_h, params: Params | None = None, n: int = 200, seed: int = 0,
+                    percentiles=(5, 50, 95), ranges=None) -> Band:
+    """Percentiles of the illustrative level (ng/mL) at ``t_h`` hours across ``n`` virtual
+    patients taking ``regimen``, drawn with ``numpy.random.default_rng(seed)`` (the same seed
+    gives the same band).
+
+    Each virtual patient is ``params`` (default ``typical_adult``) with two quantities drawn
+    from the ranges published between healthy volunteers (``data/pk_ranges.csv``, status
+    ``cited``, berlin1975): the terminal half-life (19 to 60 h) and the volume of distribution
+    (1.5 to 4.4 L/kg). Each is drawn log-normally around the typical value with the published
+    low and high at the 2.5th and 97.5th percentiles, kept inside the range, independently of
+    the other; these shapes are assumptions (the sources give ranges, not distributions).
+    Absorption speed and bioavailability are not varied (the course has no measured range
+    between people for them). ``ranges`` overrides a range (``{"terminal_half_life": (30, 40)}``)
+    or fixes a quantity at the typical value (``None``).
+
+    The band shows how much people differ in the model; it is not a prediction interval for
+    a patient, and it leaves out everything the model leaves out (age, illness, other
+    medicines, adherence). Raises ``ValueError`` for ``n`` outside 20 to 5000, a seed that is
+    not a whole number >= 0, percentiles outside 0 to 100 or a bad range.
+    """
+    p, reg = _params(params), _regimen(regimen)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 20 <= n <= _MAX_BAND_N:
+        raise ValueError(f"n must be a whole number of virtual patients from 20 to {_MAX_BAND_N}; got {n!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0 (the same seed gives the same band); got {seed!r}")
+    qs = tuple(float(q) for q in _vector_of(percentiles, "percentiles"))
+    if not qs or any(not 0 <= q <= 100 for q in qs) or list(qs) != sorted(set(qs)):
+        raise ValueError(f"percentiles must be increasing numbers from 0 to 100; got {percentiles!r}")
+    chosen = _band_ranges(ranges)
+    t = _times(t_h)
+    rng = np.random.default_rng(int(seed))
+    typical_vd = p.vz_l / REFERENCE_WEIGHT_KG
+    half_lives = (_draw(rng, p.terminal_half_life_h, *chosen["terminal_half_life"], int(n))
+                  if "terminal_half_life" in chosen else np.full(int(n), p.terminal_half_life_h))
+    vd = (_draw(rng, typical_vd, *chosen["volume_of_distribution_per_kg"], int(n))
+          if "volume_of_distribution_per_kg" in chosen else np.full(int(n), typical_vd))
+    # Vz = CL / beta; with the half-life fixed, scaling every volume (and Q) scales Vz alike.
+    rates, coef = _population_exponents(p, half_lives, vd / typical_vd)
+    curves = _population_curves(reg, t.ravel(), rates, coef)
+    values = np.percentile(curves, qs, axis=0).reshape((len(qs),) + t.shape)
+    return Band(t, qs, values, int(n), int(seed), MappingProxyType(dict(chosen)))
+
+
+def _vector_of(values, name: str) -> np.ndarray:
+    try:
+        return np.array(values, dtype=float, ndmin=1)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers; got {values!r}") from None

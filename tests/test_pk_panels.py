@@ -133,3 +133,66 @@ def test_days_slider_changes_the_axis(regimen_panel):
 def test_unknown_regimen_is_refused():
     with pytest.raises(ValueError, match="unknown regimen_id 'tid_5mg'"):
         RegimenPanel(a="tid_5mg")
+
+
+# -- variability band and pin (single-dose panel) -------------------------------------------------
+def test_single_dose_band_is_hidden_at_first_and_shows_the_population(single):
+    assert not single.show_band.value
+    assert not any(b.get_visible() for b in single.bands)
+    assert "Shaded band" not in single.message_text
+    png = single.png
+    single.show_band.value = True
+    assert all(b.get_visible() for b in single.bands)
+    expected = pk.population_band(regimens.Regimen.single(1.0), single.t_long, n=200, seed=0)
+    xy = single.bands[1].get_xy()
+    n = len(single.t_long)
+    assert np.allclose(xy[:n, 1], expected.high) and np.allclose(xy[n:2 * n, 1], expected.low[::-1])
+    assert single.png != png
+    assert "Shaded band: 90 of 100 virtual adults taking 1 mg" in single.message_text
+    assert "half-life 19 to 60 h" in single.message_text and "not a safe range or a prediction" in single.message_text
+    single.dose.value = 2.0  # linear in dose: the band doubles with the dose
+    assert np.allclose(single.bands[1].get_xy()[:n, 1], 2 * expected.high)
+    single.show_band.value = False
+    assert not any(b.get_visible() for b in single.bands)
+    assert "Shaded band" not in single.message_text
+
+
+def test_single_dose_band_holds_the_typical_curve_and_follows_absorption(single):
+    single.show_band.value = True
+    n = len(single.t_short)
+    high = single.bands[0].get_xy()[:n, 1]
+    _, line = single.short_line.get_data()
+    assert (line[1:] < high[1:]).all()
+    single.absorption.value = single.absorption.min
+    assert not np.allclose(single.bands[0].get_xy()[:n, 1], high)
+    assert "Absorption speed is not varied" in single.message_text
+
+
+def test_pin_keeps_the_curve_as_a_faint_reference(single):
+    assert single.unpin.disabled
+    assert len(single.pinned_lines[0].get_xdata()) == 0
+    single.pin.click()
+    _, pinned = single.pinned_lines[1].get_data()
+    _, current = single.long_line.get_data()
+    assert np.array_equal(pinned, current)
+    assert single.pinned_lines[1].get_linestyle() == "--"
+    assert not single.unpin.disabled
+    png = single.png
+    single.dose.value = 2.0
+    assert np.array_equal(single.pinned_lines[1].get_data()[1], pinned)  # the pin stays put
+    assert np.allclose(single.long_line.get_data()[1], 2 * pinned)
+    assert "Pinned (grey dashed): 1 mg, half-life 38 h" in single.message_text
+    assert single.png != png
+    single.unpin.click()
+    assert len(single.pinned_lines[1].get_xdata()) == 0 and single.pinned is None
+    assert "Pinned" not in single.message_text and single.unpin.disabled
+
+
+def test_reset_clears_the_pin_and_the_band(single):
+    first_png, first_message = single.png, single.message.value
+    single.pin.click()
+    single.show_band.value = True
+    single.half_life.value = 20
+    single.reset()
+    assert single.pinned is None and not single.show_band.value and single.unpin.disabled
+    assert single.png == first_png and single.message.value == first_message

@@ -93,7 +93,7 @@ class FigurePanel(widgets.VBox):
             self.figure.draw_artist(artist)
         self.image.value = png_bytes(self.figure, draw=False)
         if self.renders == 0:  # the starting state, which reset() restores
-            self._start_controls = [(c, _control_state(c)) for c in _value_controls(self._controls)]
+            self._start_controls = [(c, _control_state(c)) for c in _value_controls(self._controls, buttons=True)]
         self.renders += 1
 
     # -- controls and reset -------------------------------------------------------------
@@ -160,15 +160,19 @@ class FigurePanel(widgets.VBox):
 _STATE_TRAITS = ("options", "min", "max", "step", "value", "disabled")
 
 
-def _value_controls(widgets_in) -> list[widgets.Widget]:
+def _value_controls(widgets_in, *, buttons: bool = False) -> list[widgets.Widget]:
     """The controls a student can set, in order, including those inside boxes (text and
-    HTML widgets are outputs, not controls)."""
+    HTML widgets are outputs, not controls); with ``buttons``, buttons too (their enabled
+    state is part of a panel's state)."""
     out = []
     for widget in widgets_in:
-        if isinstance(widget, (widgets.HTML, widgets.HTMLMath, widgets.Label, widgets.Button)):
+        if isinstance(widget, widgets.Button):
+            if buttons:
+                out.append(widget)
+        elif isinstance(widget, (widgets.HTML, widgets.HTMLMath, widgets.Label)):
             continue
-        if isinstance(widget, widgets.Box):
-            out += _value_controls(widget.children)
+        elif isinstance(widget, widgets.Box):
+            out += _value_controls(widget.children, buttons=buttons)
         elif widget.has_trait("value"):
             out.append(widget)
     return out

@@ -60,7 +60,7 @@ class RegimenPanel(FigurePanel):
         controls = [self.regimen_a, self.regimen_b, self.regimen_c, self.days, self.edit, self.edit_day, self.late_h]
         super().__init__(fig, controls, below=[self.table], animated=[*self.lines, *self.labels, self.usual])
         self.observe_controls(self._on_change, *controls)
-        self._ylim = None
+        self._ylim = self._applied = None  # limits remembered (for stability) and on the axes
         self._update()
         self.render()
 
@@ -151,10 +151,13 @@ class RegimenPanel(FigurePanel):
         old = self._ylim
         if old is not None and old[0] == x_max and old[1] * 0.8 <= y_max * 1.0 <= old[1]:
             return False
+        self._ylim = (x_max, y_max)
+        if self._ylim == self._applied:  # after a reset: the axes already show these limits
+            return False
         self.ax.set_xlim(0, x_max * 1.06)
         self.ax.set_ylim(0, y_max)
         self.ax.set_xticks(range(0, int(x_max) + 1, 1 if x_max <= 10 else 2))
-        self._ylim = (x_max, y_max)
+        self._applied = self._ylim
         return True
 
     def _fill_table(self, rows) -> None:
@@ -171,6 +174,10 @@ class RegimenPanel(FigurePanel):
 
     def _reset_state(self) -> None:
         self._ylim = None
+
+    def refresh(self) -> None:
+        self._update()
+        self.render(full=self._full)
 
     def _on_change(self, change) -> None:
         self._update()

@@ -13,6 +13,19 @@ from ._base import FigurePanel
 
 _STYLE = {"description_width": "initial"}
 _SHORT_H, _LONG_H, _BRACKET_START_H = 14.0, 96.0, 24.0
+#: the band's percentiles, virtual patients and seed (fixed: the same band every time)
+BAND_PERCENTILES, BAND_N, BAND_SEED = (5, 50, 95), 200, 0
+
+
+def band_text(ranges, what: str = "this dose") -> str:
+    """What the population band is and is not, in two plain sentences (``ranges``: the varied
+    quantities and their ranges, from :attr:`clonaedu.pk.Band.varied`)."""
+    names = {"terminal_half_life": ("half-life", "h"), "volume_of_distribution_per_kg": ("body volume", "L/kg")}
+    parts = [f"{names[q][0]} {low:g} to {high:g} {names[q][1]}" for q, (low, high) in ranges.items()]
+    return (f"Shaded band: 90 of 100 virtual adults taking {what} fall inside it at each moment; their "
+            f"{' and '.join(parts)} are drawn from the ranges measured in healthy volunteers. It shows how "
+            f"much people differ in this model; it is not a safe range or a prediction for anyone, and it leaves "
+            f"out age, illness and other medicines.")
 
 
 def _window_rows():
@@ -50,6 +63,14 @@ class SingleDosePanel(FigurePanel):
         self.absorption = widgets.FloatSlider(description="Absorption half-life (min)", min=ab_low * 60,
                                               max=ab_high * 60, step=1,
                                               value=round(self.base.absorption_half_life_h * 60), style=_STYLE)
+        self.show_band = widgets.Checkbox(description="Show how people differ (5th to 95th percentile band)",
+                                          value=False, indent=False, layout=widgets.Layout(width="auto"))
+        self.pin = widgets.Button(description="Pin this curve", icon="thumb-tack",
+                                  tooltip="Keep the current curve as a faint dashed reference to compare with")
+        self.unpin = widgets.Button(description="Clear pin", icon="times", disabled=True,
+                                    tooltip="Remove the pinned reference curve")
+        self.pinned: dict | None = None  #: what the pinned curve shows (dose, half-life ...) or None
+        self._bands: dict[float, tuple[pk.Band, pk.Band]] = {}
         self.windows = _window_rows()
         self.t_short = np.linspace(0, _SHORT_H, 400)
         self.t_long = np.linspace(0, _LONG_H, 600)
@@ -73,20 +94,29 @@ class SingleDosePanel(FigurePanel):
             # Fixed y range: the largest dose with the fastest absorption, so doses compare by eye.
             fastest = self.base.with_absorption_half_life(ab_low)
             top = float(pk.concentration(Regimen.single(self.dose.max), self.t_short, fastest).max()) * 1.12
+            # ... and the band's top at the typical absorption (faster absorption may clip it)
+            band_top = float(self._unit_band(self.base.absorption_half_life_h)[0].high.max()) * self.dose.max * 1.05
+            top = max(top, band_top)
             left.set_ylim(0, top)
             right.set_ylim(0, top)
             (self.short_line,) = left.plot([], [], color=plots.COLORS["blue"])
             (self.long_line,) = right.plot([], [], color=plots.COLORS["blue"])
             (self.peak_marker,) = left.plot([], [], "o", color=plots.COLORS["blue"], ms=8)
             self.peak_label = left.text(0, 0, "", fontsize=11, ha="left", va="bottom")
+            self.bands = (pkplots.band_patch(left, plots.COLORS["blue"]), pkplots.band_patch(right, plots.COLORS["blue"]))
+            self.pinned_lines = (pkplots.pinned_line(left), pkplots.pinned_line(right))
             self.bracket = pkplots.half_life_bracket(right)
             pkplots.illustrative_note(right)
         sources = list(dict.fromkeys([*self.windows.source_id, "fda_klonopin_2023", "crevoisier2003"]))
         plots.add_footer(fig, sources, note="Parameters: data/pk_parameters.csv (fitted to published averages).")
-        animated = [self.short_line, self.long_line, self.peak_marker, self.peak_label, *self.bracket.values()]
+        animated = [*self.bands, *self.pinned_lines, self.short_line, self.long_line, self.peak_marker,
+                    self.peak_label, *self.bracket.values()]
         self._start = (self.half_life.value, self.absorption.value)
-        super().__init__(fig, [self.dose, self.half_life, self.absorption], animated=animated)
-        self.observe_controls(self._on_change, self.dose, self.half_life, self.absorption)
+        controls = [self.dose, self.half_life, self.absorption, self.show_band, self.pin, self.unpin]
+        super().__init__(fig, controls, animated=animated)
+        self.observe_controls(self._on_change, self.dose, self.half_life, self.absorption, self.show_band)
+        self.pin.on_click(lambda _button: self.pin_curve())
+        self.unpin.on_click(lambda _button: self.clear_pin())
         self._update()
         self.render()
 
@@ -98,6 +128,48 @@ class SingleDosePanel(FigurePanel):
             return self.base
         return (self.base.with_half_life(self.half_life.value)
                 .with_absorption_half_life(self.absorption.value / 60))
+
+    def _unit_band(self, absorption_h: float) -> tuple[pk.Band, pk.Band]:
+        """The band for 1 mg on both time grids, at absorption half-life ``absorption_h``
+        (cached; other doses scale it, the model being linear in dose)."""
+        if absorption_h not in self._bands:
+            base = self.base if absorption_h == self.base.absorption_half_life_h \
+                else self.base.with_absorption_half_life(absorption_h)
+            one = Regimen.single(1.0)
+            self._bands[absorption_h] = tuple(
+                pk.population_band(one, t, base, n=BAND_N, seed=BAND_SEED, percentiles=BAND_PERCENTILES)
+                for t in (self.t_short, self.t_long))
+        return self._bands[absorption_h]
+
+    # -- pin ------------------------------------------------------------------------------
+    def pin_curve(self) -> None:
+        """Keep the current curve as a faint dashed reference (replacing an earlier pin)."""
+        p = self.params
+        self.pinned = {"dose_mg": self.dose.value, "half_life_h": p.terminal_half_life_h,
+                       "absorption_min": p.absorption_half_life_h * 60, "cmax_ng_ml": self.summary.cmax_ng_ml,
+                       "tmax_h": self.summary.tmax_h}
+        for pinned, line in zip(self.pinned_lines, (self.short_line, self.long_line)):
+            pinned.set_data(*line.get_data())
+        self.unpin.disabled = False
+        self._update()
+        self.render(full=False)
+
+    def clear_pin(self) -> None:
+        """Remove the pinned reference curve."""
+        self._reset_state()
+        self.unpin.disabled = True
+        self._update()
+        self.render(full=False)
+
+    def refresh(self) -> None:
+        """Nothing static in this figure ever changes (fixed axes): a reset only redraws the curves."""
+        self._update()
+        self.render(full=False)
+
+    def _reset_state(self) -> None:
+        self.pinned = None
+        for line in self.pinned_lines:
+            line.set_data([], [])
 
     def _update(self) -> None:
         p, regimen = self.params, Regimen.single(self.dose.value)
@@ -115,6 +187,24 @@ class SingleDosePanel(FigurePanel):
         peak = self.windows[self.windows.window == "plasma_peak"].iloc[0]
         at_end = float(pk.concentration(regimen, [duration.high_h], p)[0])
         at_4d = float(c_long[-1])
+        if self.show_band.value:
+            absorption = self.base.absorption_half_life_h if p is self.base else self.absorption.value / 60
+            bands = [b.scaled(self.dose.value) for b in self._unit_band(absorption)]
+            for patch, t, band in zip(self.bands, (self.t_short, self.t_long), bands):
+                pkplots.update_band(patch, t, band.low, band.high)
+            band_note = " " + band_text(bands[0].varied, f"{self.dose.value:g} mg")
+            if p.absorption_half_life_h != self.base.absorption_half_life_h:
+                band_note += " Absorption speed is not varied: the band uses the absorption chosen here."
+        else:
+            for patch in self.bands:
+                pkplots.update_band(patch, self.t_short, None)
+            band_note = ""
+        pin_note = ""
+        if self.pinned is not None:
+            q = self.pinned
+            pin_note = (f" Pinned (grey dashed): {q['dose_mg']:g} mg, half-life {q['half_life_h']:.0f} h, absorption "
+                        f"half-life {q['absorption_min']:.0f} min, peak {q['cmax_ng_ml']:.1f} ng/mL at "
+                        f"{q['tmax_h']:.1f} h.")
         self.set_message(
             f"Illustrative model, not a prediction for any patient. Peak {s.cmax_ng_ml:.1f} ng/mL at "
             f"{s.tmax_h:.1f} h (label: plasma peak within {peak.low_h:g} to {peak.high_h:g} h). "
@@ -124,7 +214,7 @@ class SingleDosePanel(FigurePanel):
             f"{100 * at_4d / s.cmax_ng_ml:.0f}%. Terminal half-life {p.terminal_half_life_h:.0f} h: "
             f"the drug stays for days, and with a dose every day it builds up. The label warns about "
             f"drowsiness, impaired coordination and driving: impairment can last into the next day, "
-            f"especially in older adults."
+            f"especially in older adults.{pin_note}{band_note}"
         )
 
     def _on_change(self, change) -> None:

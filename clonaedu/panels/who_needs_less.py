@@ -77,7 +77,7 @@ class WhoNeedsLessPanel(FigurePanel):
         animated = [self.artists[k] for k in ("typical", "other", "typical_label", "other_label", "caption")]
         super().__init__(fig, controls, below=[self.statements], animated=animated)
         self.observe_controls(self._on_change, *controls)
-        self._limits = None
+        self._limits = self._applied = None  # limits remembered (for stability) and on the axes
         self._update()
         self.render()
         fig.set_layout_engine("none")  # keep the first layout: later full redraws skip the solver
@@ -108,12 +108,13 @@ class WhoNeedsLessPanel(FigurePanel):
         y_top = doseplots.nice_limit(top, None if self._limits is None or self._limits[0] != days
                                      else self._limits[1])
         limits = (days, y_top)
-        self._full = limits != self._limits
+        self._full = limits != self._applied  # after a reset the axes may already show them
+        self._limits = limits
         if self._full:
             self.ax.set_xlim(0, days * 1.34)
             self.ax.set_ylim(0, y_top)
             self.ax.set_xticks(range(0, days + 1, 1 if days <= 14 else 2))
-            self._limits = limits
+            self._applied = limits
         other_text, caption = "", ""
         if other is not None:  # the size of the change is in the message; the note says it is illustrative
             other_text = f.short_label
@@ -152,6 +153,10 @@ class WhoNeedsLessPanel(FigurePanel):
 
     def _reset_state(self) -> None:
         self._limits = None
+
+    def refresh(self) -> None:
+        self._update()
+        self.render(full=self._full)
 
     def _on_change(self, change) -> None:
         self._update()

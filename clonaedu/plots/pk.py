@@ -9,13 +9,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.patches import Polygon
 
 from ._style import COLORS, ILLUSTRATIVE, house_style
 
 __all__ = [
     "WINDOW_COLORS", "REGIMEN_COLORS", "concentration_axes", "illustrative_note", "window_spans",
     "direct_label", "move_label", "half_life_bracket", "update_half_life_bracket",
+    "band_patch", "update_band", "pinned_line", "BAND_ALPHA",
 ]
+
+#: opacity of a population band (light enough that the curves over it stay readable)
+BAND_ALPHA = 0.16
 
 #: effect windows (onset, duration) are orange; the plasma peak window is sky blue
 WINDOW_COLORS = {"effect": COLORS["orange"], "plasma": COLORS["sky"]}
@@ -89,3 +94,30 @@ def update_half_life_bracket(artists: dict, t_h: np.ndarray, conc: np.ndarray, s
     artists["arrow"].set_position((start_h, y))
     artists["caption"].set_position((start_h + half_life_h / 2, y * 1.04))
     artists["caption"].set_text(f"one half-life ({half_life_h:.0f} h): level halves")
+
+
+def band_patch(ax: Axes, color: str) -> Polygon:
+    """An empty shaded band (hidden until :func:`update_band` fills it), under the curves."""
+    patch = Polygon(np.zeros((0, 2)), closed=True, facecolor=color, edgecolor="none", alpha=BAND_ALPHA,
+                    zorder=1.5, visible=False)
+    ax.add_patch(patch)
+    return patch
+
+
+def update_band(patch: Polygon, x: np.ndarray, low: np.ndarray | None, high: np.ndarray | None = None) -> None:
+    """Fill ``patch`` between ``low`` and ``high`` over ``x`` (in place); ``low`` None hides it."""
+    if low is None:
+        patch.set_visible(False)
+        return
+    xy = np.empty((2 * len(x), 2))
+    xy[: len(x), 0], xy[: len(x), 1] = x, high
+    xy[len(x):, 0], xy[len(x):, 1] = x[::-1], low[::-1]
+    patch.set_xy(xy)
+    patch.set_visible(True)
+
+
+def pinned_line(ax: Axes):
+    """An empty faint reference line for a pinned curve (fill it with ``set_data``)."""
+    with house_style():
+        (line,) = ax.plot([], [], color="#555555", lw=1.8, ls="--", alpha=0.75, zorder=2)
+    return line
