@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_argument("--out", "-o", required=True, metavar="FILE",
                          help="the HTML file to write ('-' for standard output)")
     answers.add_argument("--notebook", "-n", nargs="+", type=_notebook, metavar="NN",
-                         help="only these notebooks (01 to 08); default: all")
+                         help="only these notebooks (01 to 10); default: all")
     answers.add_argument("--data", type=_data_dir, metavar="DIR", help="read the tables from DIR instead of the course's data")
 
     questions = sub.add_parser("questions", help="check the question bank and count questions per notebook",
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "index.html. Uses the outputs saved in the notebooks.")
     handouts.add_argument("--out", "-o", required=True, metavar="DIR", help="the folder to write into (created if needed)")
     handouts.add_argument("--notebook", "-n", nargs="+", type=_any_notebook, metavar="NN",
-                          help="only these notebooks (00 to 08); default: all")
+                          help="only these notebooks (00 to 10); default: all")
     pdf = handouts.add_mutually_exclusive_group()
     pdf.add_argument("--pdf", dest="pdf", action="store_true", default=None,
                      help="require PDFs (fail when no Chromium or Chrome is found)")
@@ -104,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     hub.add_argument("--app", action="store_true", help="open it in the app view (Voila) instead of JupyterLab")
     hub.add_argument("--repo", default=REPOSITORY, metavar="URL", help=f"the git repository (default {REPOSITORY})")
     hub.add_argument("--branch", default="main", help="the branch (default main)")
+
+    pages = sub.add_parser(
+        "pages", help="write every panel as a self-contained web page that works without a kernel",
+        description="Write one self-contained HTML file per course panel (native controls, the figure, "
+                    "alt text and message for every setting the page offers, a few lines of script; no "
+                    "network, no kernel) plus index.html, for LMS pages, offline rooms and large classes.")
+    pages.add_argument("--out", "-o", required=True, metavar="DIR", help="the folder to write into (created if needed)")
+    pages.add_argument("--page", nargs="+", metavar="SLUG", help="only these pages (e.g. 02_single_dose); default: all")
     return parser
 
 
@@ -241,6 +249,22 @@ def _handouts(args, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _pages(args, parser: argparse.ArgumentParser) -> int:
+    from . import pages
+
+    out = _out_folder(args.out, parser)
+    if args.page:
+        for slug in args.page:
+            try:
+                pages.page_by_slug(slug)
+            except pages.PageError as exc:
+                parser.error(str(exc))
+    stats = pages.build(out, args.page, log=lambda line: print(line, file=sys.stderr))
+    total = sum(row["bytes"] for row in stats) / 1e6
+    print(f"{len(stats)} pages in {out} ({total:.1f} MB); open {out / 'index.html'}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (argparse exits with 2 on a bad argument)."""
     from .data import DataError
@@ -255,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
             return _answers(args, parser)
         if args.command == "figures":
             return _figures(args, parser)
+        if args.command == "pages":
+            return _pages(args, parser)
         if args.command == "handouts":
             return _handouts(args, parser)
         if args.command == "hub-link":

@@ -259,6 +259,7 @@ def add_footer(fig: Figure, source_ids: Iterable[str], note: str | None = None) 
     ids = list(dict.fromkeys(source_ids))
     for sid in ids:  # fail early on an unknown id
         data.cite(sid)
+    fig.clonaedu_sources = ids  # read by clonaedu.pages to list the references a page shows
     text = "Sources: " + ", ".join(ids) + " (full references at the end of the notebook)"
     if note:
         text = note + "   " + text
