@@ -26,7 +26,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NO_BROWSER := $(shell [ -n "$$DISPLAY" ] || [ "$$(uname)" = Darwin ] || echo --no-browser)
 APP_HOST := $(if $(filter 0.0.0.0 ::,$(LAB_IP)),127.0.0.1,$(LAB_IP))
 
-.PHONY: lab test test-latest lock notebooks figures app handouts clean help
+.PHONY: lab test test-latest lock notebooks figures app handouts bundle clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -38,6 +38,7 @@ help:
 	@echo "make app    the course as an app in Voila, code hidden (PRESENT=1: projector style)"
 	@echo "make handouts   each notebook as HTML (and PDF when Chromium is installed) in $(HANDOUTS)/"
 	@echo "make figures    every course figure as PNG, SVG and alt text in $(FIGURES)/"
+	@echo "make bundle     the instructor bundle (answer key, handouts, figures, slides, worksheets) in $(BUNDLE)/ and $(BUNDLE).zip"
 	@echo "make test-latest  the test suite on the newest versions pyproject.toml allows (in $(LATEST))"
 	@echo "make lock   re-pin requirements/lock.txt and environment.yml from $(VENV) (after a deliberate upgrade)"
 
@@ -98,3 +99,7 @@ handouts: $(VENV)/.installed-lab
 
 figures: $(VENV)/.installed-lab
 	$(PY) -m clonaedu.cli figures --out $(FIGURES)
+
+# Everything an instructor hands out or projects, offline, as a folder and one zip (no Python needed to use it).
+bundle: $(VENV)/.installed-lab
+	$(PY) -m clonaedu.cli bundle --out $(BUNDLE)

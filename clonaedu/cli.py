@@ -10,6 +10,8 @@
     clonaedu figures --out DIR --projector            the same in the projector look
     clonaedu handouts --out DIR                       each notebook as a static HTML page (and PDF
                                                       when Chromium or Chrome is installed)
+    clonaedu bundle --out DIR                         the instructor bundle: answer key, handouts,
+                                                      figures, slides, worksheets, case guide; DIR.zip
     clonaedu hub-link --hub URL [--notebook NN]       an nbgitpuller link that opens the course on a
                      [--app]                          university JupyterHub (--app: the app view)
 
@@ -92,6 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="require PDFs (fail when no Chromium or Chrome is found)")
     pdf.add_argument("--no-pdf", dest="pdf", action="store_false", help="HTML only")
 
+    bundle = sub.add_parser(
+        "bundle", help="build the instructor bundle (a folder and a zip; no Python needed to use it)",
+        description="Build, offline, everything an instructor hands out or projects into DIR and DIR.zip: "
+                    "the answer key, handouts (HTML, PDF with Chromium), the figure pack in two styles, "
+                    "short slide decks (reveal.js bundled), predict worksheets and the case facilitator guide.")
+    bundle.add_argument("--out", "-o", required=True, metavar="DIR", help="the folder to build (replaced if it is a previous bundle)")
+    bundle_pdf = bundle.add_mutually_exclusive_group()
+    bundle_pdf.add_argument("--pdf", dest="pdf", action="store_true", default=None,
+                            help="require PDF handouts (fail when no Chromium or Chrome is found)")
+    bundle_pdf.add_argument("--no-pdf", dest="pdf", action="store_false", help="HTML handouts only (faster)")
+
     hub = sub.add_parser(
         "hub-link", help="print an nbgitpuller link that opens the course on a JupyterHub",
         description="Print a link that, clicked by a student signed in to a JupyterHub with nbgitpuller "
@@ -144,6 +157,21 @@ def hub_link(hub: str, notebook: str, *, app: bool = False, repo: str = REPOSITO
     view = "voila/render" if app else "lab/tree"
     query = urlencode({"repo": repo, "branch": branch, "urlpath": f"{view}/{folder}/notebooks/{notebook}"})
     return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
+def _bundle(args, parser: argparse.ArgumentParser) -> int:
+    from . import bundle
+
+    out = _out_folder(args.out, parser)
+    try:
+        made = bundle.build_bundle(out, pdf=args.pdf, log=lambda line: print(line, file=sys.stderr))
+    except ValueError as exc:
+        parser.error(str(exc))
+    except RuntimeError as exc:
+        print(f"clonaedu bundle: {exc}", file=sys.stderr)
+        return 1
+    print(f"open {made.folder / 'index.html'}; zip: {made.zip_path}", file=sys.stderr)
+    return 0
 
 
 def _hub_link(args, parser: argparse.ArgumentParser) -> int:
@@ -285,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
             return _handouts(args, parser)
         if args.command == "hub-link":
             return _hub_link(args, parser)
+        if args.command == "bundle":
+            return _bundle(args, parser)
         return _questions(args)
     except DataError as exc:
         what = "the question bank" if args.command in ("answers", "questions") else "the course data"

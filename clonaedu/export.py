@@ -49,7 +49,7 @@ from .present import presenting
 __all__ = [
     "CourseFigure", "REGISTRY", "discover", "export_figures", "Exported", "SLIDE_WIDTH_PX",
     "build_handouts", "handout_html", "Handout", "find_chromium", "notebook_paths", "NOTEBOOK_DIR",
-    "describe_panel", "manifest", "print_pdf",
+    "describe_panel", "manifest", "print_pdf", "figure_alt",
 ]
 
 #: width of the exported PNGs in pixels (a full-width 16:9 slide)
@@ -307,7 +307,24 @@ _HANDOUT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}
 {%- if resources.clonaedu_math -%}{{ super() }}{%- endif -%}
 {%- endblock html_head_js_mathjax -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ output | get_metadata('alt', 'image/png') | escape_html }}">
+</div>
+{%- endblock data_png %}
 """
+
+
+def figure_alt(output) -> str:
+    """Alt text for a saved figure output: a static figure's text/plain is its alt text; a panel
+    saves ``[Title: run the notebook to use it] message``, which becomes "Title, an interactive
+    panel, as it starts. message"."""
+    text = output.get("data", {}).get("text/plain", "")
+    text = re.sub(r"\s+", " ", "".join(text) if isinstance(text, list) else str(text)).strip()
+    match = re.match(r"\[(.+?): run the notebook to use it\]\s*(.*)", text)
+    if match:
+        return f"{match.group(1)}, an interactive panel, as it starts. {match.group(2)}".strip()
+    return text or "Figure (no description saved in the notebook)"
 
 
 def handout_html(notebook: str | os.PathLike) -> tuple[str, str]:
@@ -321,6 +338,10 @@ def handout_html(notebook: str | os.PathLike) -> tuple[str, str]:
 
     nb = nbformat.read(Path(notebook), as_version=4)
     title = _title(nb)
+    for cell in nb.cells:  # alt text on every figure (nbconvert would say "No description ...")
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                output.setdefault("metadata", {}).setdefault("image/png", {})["alt"] = figure_alt(output)
     math = any(cell.cell_type == "markdown" and re.search(r"\$[^$\n]+\$", cell.source) for cell in nb.cells)
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True,
