@@ -280,3 +280,58 @@ def test_new_bank_questions_apply_and_analyse():
     assert len(used) == len(set(used)) and all(bank.get(qid).notebook == "10" for qid in used)
     assert bank.get("q10-sam-mg-per-kg").check("0.075 mg/kg/day").correct
     assert not bank.get("q10-sam-mg-per-kg").check("1.5 mg/day").correct
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook 08 (safety, monitoring and counselling) and notebook 10 (the unfolding cases)
+# --------------------------------------------------------------------------------------------
+NB08 = data.default_dataset().root.parent / "notebooks" / "08_safety_monitoring_counselling.ipynb"
+NB10 = data.default_dataset().root.parent / "notebooks" / "10_cases_and_self_check.ipynb"
+
+
+def _nb(path):
+    import nbformat
+
+    if not path.exists():  # an installed package without the notebooks
+        pytest.skip(f"{path.name} is not in this checkout")
+    return nbformat.read(path, as_version=4)
+
+
+def test_safety_notebook_teaches_each_topic_from_the_data():
+    from clonaedu import safety
+
+    nb = _nb(NB08)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for heading in ("boxed warning", "Warnings and precautions", "What the label covers", "Monitoring",
+                    "Counselling", "Overdose", "Schedule IV", "## Takeaways", "<summary>About the sources</summary>"):
+        assert heading in text, heading
+    boxed = next(c.source for c in nb.cells if c.source.startswith("## 1. The boxed warning"))
+    for part in ("**Opioids.**", "**Abuse, misuse and addiction.**", "**Dependence and withdrawal reactions.**"):
+        assert part in boxed  # the three parts as one unit
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    asked = re.findall(r'"(q\d\d-[a-z0-9-]+)"', code)
+    assert asked and all(qid.startswith("q08-") for qid in asked)
+    assert {qid for qid in asked} <= set(quiz.bank().ids)
+    assert sorted(re.findall(r'safety\.table\("([a-z_]+)"', code)) == sorted(
+        ["boxed_warning", "warning", "indication", "monitoring", "counselling", "overdose", "controlled_substance"])
+    # the student tables show what to do, never the maintainers' status or verification
+    shown = safety.table(*safety.TOPICS)
+    assert shown.headers == ["What the source says", "What you do", "Action", "Source"]
+    assert "verified" not in shown._repr_markdown_()
+    outputs = " ".join(str(o.get("data", {}).get("text/markdown", "")) for c in nb.cells if c.cell_type == "code"
+                       for o in c.outputs)
+    assert "verified_" not in outputs and "verification" not in outputs
+    assert nb.cells[-1].cell_type == "code" and nb.cells[-1].source.startswith("references(")
+    for sid in ("fda_srlc_klonopin_2023", "cfr_21_1308_14", "cfr_21_1306_22", "joint_taper_2025"):
+        assert sid in nb.cells[-1].source
+
+
+def test_safety_helper_refuses_unknown_topics():
+    from clonaedu import safety
+
+    with pytest.raises(ValueError, match="unknown topic"):
+        safety.facts("boxed")
+    with pytest.raises(ValueError, match="unknown action"):
+        safety.facts(action="report")
+    assert set(safety.facts("overdose").fact_id) >= {"o_signs", "o_flumazenil", "o_naloxone"}
+    assert safety.fact("cs_schedule").source_id == "cfr_21_1308_14"
