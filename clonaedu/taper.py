@@ -1,31 +1,32 @@
-"""Taper schedules: how published rules lower a clonazepam dose to zero, step by step.
+"""Taper schedules: how published rules lower a clonazepam dose to zero, step by step, and the
+illustrative plasma level through them.
 
 **Teaching material about how tapers are designed, never a plan for a person.** A real taper
 is set, slowed or paused by a prescriber with the patient; these tables only show what each
-published rule implies when followed literally with the marketed tablet strengths.
+published rule implies when followed with the marketed tablet strengths.
 
-The rules are rows of ``data/taper_rules.csv`` (each with its source):
+The rules are rows of ``data/taper_rules.csv`` (each with its source and what that source says
+to do when withdrawal appears, ``if_withdrawal``):
 
 ``label_panic``
     US label, panic disorder: lower each of the two daily doses by 0.125 mg (0.25 mg/day)
     every 3 days until stopped (fda_klonopin_2023). The step and interval must agree with
     ``data/dose_landmarks.csv`` (``taper_step``, ``taper_interval``); loading refuses a
-    mismatch. No percent can be chosen.
+    mismatch. No percent can be chosen. The label itself says to pause, or go back a step,
+    and then go more slowly if withdrawal reactions appear.
 ``joint_guideline_2025``
-    2025 Joint Clinical Practice Guideline: cut 5 to 10% of the dose every 14 to 28 days,
-    typically not more than 25% per 14 days (joint_taper_2025). Default 10% every 14 days.
-``ashton``
-    Ashton Manual rate as reproduced by NICE CKS-derived guidance: 5 to 10% every 7 to 14
-    days (ashton2002; verified only via that secondary guidance). Default 10% every 7 days.
+    2025 Joint Clinical Practice Guideline: cut 5 to 10% of the dose every 14 to 28 days;
+    the pace typically not more than 25% every 2 weeks (joint_taper_2025). Default 10% every
+    14 days, the fastest pace inside the recommended range.
 
-Defaults are the fastest pace inside each published range (see the ``verification`` column),
-so a comparison with the label is conservative: every other allowed choice is slower.
+No schedule carries the Ashton Manual's name: its withdrawal schedules could not be read in
+the stored text, so the course does not draw one (see ``data/sources.csv``, ``ashton2002``).
 
 Conventions (the same for every rule):
 
-* **Days.** Step 0 is the starting dose, on day 0. Step *k* starts on day *k* × interval, so
-  every row lasts exactly one interval; the last row (daily total 0) is the first day without
-  any dose, and its day is the schedule's duration: duration_days = steps × interval_days.
+* **Days.** Step 0 is the starting dose, on day 0. Each row lasts ``hold_days``: the rule's
+  interval, or longer where the schedule holds a dose (see *Pace* and *Options*). The last row
+  (daily total 0) is the first day without any dose; its day is the schedule's duration.
   From 1 mg/day the label rule gives 1 → 0.75 → 0.5 → 0.25 → 0 mg/day on days 0, 3, 6, 9, 12.
 * **Doses.** Two doses a day, morning and bedtime (``evening_mg``). A daily total is split
   as evenly as the strengths allow; when the two doses differ, the larger is at bedtime
@@ -40,33 +41,46 @@ Conventions (the same for every rule):
   and is rounded **up** to the nearest makeable total that is still below the current one,
   so a cut never exceeds the chosen percent when the strengths allow it. When the chosen
   percent is smaller than the smallest possible reduction (10% of 1 mg is 0.1 mg, less than
-  the 0.25 mg a tablet step can remove), the step takes the next makeable lower dose instead:
-  a bigger cut than the rule asks, marked ``larger_than_rule`` and flagged. The schedule
-  never stalls and always ends with the smallest makeable dose, then stop (a 100% step).
-  The label rule aims at the current total minus 0.25 mg/day (0.125 mg per dose x 2) and
-  is rounded the same way; tablets and ODTs make every such total exactly, but tablets
-  cannot take 0.125 mg off *each* dose, so the two doses differ on some days (flagged).
+  the 0.25 mg a tablet step can remove), the step takes the next makeable lower dose instead,
+  marked ``larger_than_rule``. The schedule never stalls and always ends with the smallest
+  makeable dose, then stop (a 100% step).
+* **Pace (rules with a cap).** The guideline's pace is a cut of at most ``cap_percent`` per
+  ``cap_window_days`` (25% per 14 days). Where the strengths force a larger cut, the dose
+  before it is held longer, in whole weeks, until the cut fits: a 33% cut after 21 days, a 50%
+  cut after 28 days (25% per 14 days). Only the final stop from the smallest makeable dose
+  cannot fit; it is flagged, with the options that make it smaller.
+* **Options.** ``holds`` keeps chosen steps for extra days (a pause); ``slow_last_steps`` and
+  ``slow_interval_days`` space the last steps further apart (slowing near the end);
+  ``switch="diazepam"`` (guideline rule) changes to an equivalent diazepam dose first and
+  tapers diazepam at the guideline's pace (:func:`diazepam_equivalent`).
 
 Public surface: :func:`schedule`, :func:`summary` (:class:`TaperSummary`), :func:`compare`,
-:func:`rules`, :func:`rule_names`, :func:`split_daily`, :func:`makeable_totals`, :data:`NOTICE`.
+:func:`guideline_options`, :func:`diazepam_equivalent`, :func:`pace`, :func:`rules`,
+:func:`rule_names`, :func:`split_daily`, :func:`makeable_totals`,
+:func:`concentration_through_taper` (:class:`TaperCurve`), :func:`step_xy`,
+:func:`dose_clock_times`, :data:`NOTICE`, :data:`NO_DIAZEPAM_LEVEL`.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
-from . import data
+from . import compare as _compare
+from . import data, pk, regimens
 from .data import DataError, Dataset
 from .dosing import _dose, _number, tablets_for
 
 __all__ = [
-    "NOTICE", "TaperSummary", "schedule", "summary", "compare", "rules", "rule_names",
-    "split_daily", "makeable_totals",
+    "NOTICE", "NO_DIAZEPAM_LEVEL", "TaperSummary", "TaperCurve", "schedule", "summary", "compare",
+    "guideline_options", "diazepam_equivalent", "pace", "rules", "rule_names", "split_daily",
+    "makeable_totals", "concentration_through_taper", "step_xy", "dose_clock_times",
 ]
 
 NOTICE = (
@@ -74,14 +88,25 @@ NOTICE = (
     "is set, slowed or paused by a prescriber together with the patient."
 )
 
+#: why the planner draws no level after a switch to diazepam
+NO_DIAZEPAM_LEVEL = (
+    "No level is drawn for the diazepam switch: the course's illustrative model is built from "
+    "clonazepam data only, and diazepam and its long-lived active metabolite would need their own "
+    "cited parameters."
+)
+
 COLUMNS = [
-    "step", "day", "morning_mg", "evening_mg", "daily_total_mg", "cut_percent",
+    "step", "day", "drug", "morning_mg", "evening_mg", "daily_total_mg", "cut_percent", "hold_days",
     "larger_than_rule", "morning_tablets", "evening_tablets",
 ]
 
 _LABEL_RULE = "label_panic"
 _EPS = 1e-9
-
+#: internal form key for diazepam tablets (data/diazepam_tablets.csv); never a user-facing form
+_DIAZEPAM = "diazepam"
+SWITCHES = ("diazepam",)
+#: input check, not a clinical number: the longest extra hold or slowed interval accepted (12 weeks)
+MAX_HOLD_DAYS = 84
 
 # --------------------------------------------------------------------------------------
 # Rules (data/taper_rules.csv), cross-checked against the label landmarks
@@ -137,7 +162,8 @@ def rules() -> pd.DataFrame:
     current daily dose per step), interval_days_min / _default / _max (days between steps),
     cap_percent per cap_window_days (a pace the source says should typically not be
     exceeded), source_id, wording (a paraphrase of the source) and verification (how the
-    numbers were checked). Sources: fda_klonopin_2023, joint_taper_2025, ashton2002.
+    numbers were checked), if_withdrawal (what the same source says to do when withdrawal
+    appears). Sources: fda_klonopin_2023, joint_taper_2025.
     Teaching material about how tapers are designed, never a plan for a person.
     """
     return _rule_table()
@@ -214,8 +240,7 @@ def _check_form(form) -> str:
 def _grid_mg(form: str) -> float:
     """Largest amount that divides every piece of ``form`` (whole tablets, halves of scored
     ones): every makeable dose is a whole multiple of it (tablets 0.25 mg, ODT 0.125 mg)."""
-    rows = data.table("dosage_forms")
-    rows = rows[rows.form == form]
+    rows = _form_rows(form)
     pieces = []
     for strength, scored in zip(rows.strength_mg, rows.scored):
         size = Fraction(str(float(strength)))
@@ -226,10 +251,34 @@ def _grid_mg(form: str) -> float:
     return float(Fraction(math.gcd(*(int(p * denominator) for p in pieces)), denominator))
 
 
+def _form_rows(form: str) -> pd.DataFrame:
+    """strength_mg, scored and source_id of each piece of ``form`` (clonazepam forms from
+    data/dosage_forms.csv; the internal diazepam form from data/diazepam_tablets.csv)."""
+    if form == _DIAZEPAM:
+        return data.table("diazepam_tablets")
+    rows = data.table("dosage_forms")
+    return rows[rows.form == form]
+
+
 @functools.lru_cache(maxsize=None)
 def _form_sources(form: str) -> tuple[str, ...]:
-    rows = data.table("dosage_forms")
-    return tuple(dict.fromkeys(rows[rows.form == form].source_id))
+    return tuple(dict.fromkeys(_form_rows(form).source_id))
+
+
+def _whole_tablets(units: int, form: str) -> str | None:
+    """Fewest whole tablets of ``form`` that make ``units`` grid steps (diazepam: never split)."""
+    grid = _grid_mg(form)
+    sizes = sorted({round(float(s) / grid) for s in _form_rows(form).strength_mg}, reverse=True)
+    best: list[tuple | None] = [()] + [None] * units
+    for amount in range(1, units + 1):
+        for size in sizes:
+            prev = best[amount - size] if size <= amount else None
+            if prev is not None and (best[amount] is None or len(prev) + 1 < len(best[amount])):
+                best[amount] = prev + (size,)
+    if best[units] is None:
+        return None
+    counts = {size: best[units].count(size) for size in sizes if size in best[units]}
+    return " + ".join(f"{n} × {size * grid:g} mg diazepam tablet" for size, n in counts.items())
 
 
 @functools.lru_cache(maxsize=None)
@@ -237,6 +286,8 @@ def _dose_text(form: str, units: int) -> str | None:
     """Text of the pieces that make ``units`` grid steps as one dose, or None if unmakeable."""
     if units == 0:
         return "none"
+    if form == _DIAZEPAM:
+        return _whole_tablets(units, form)
     try:
         return str(tablets_for(units * _grid_mg(form), form))
     except ValueError:
@@ -306,8 +357,7 @@ def _unmakeable_message(name: str, total: float, form: str) -> str:
     while above is None and u * grid <= 100:
         above = u * grid if _split_units(form, u) and u * grid > total else None
         u += 1
-    forms = data.table("dosage_forms")
-    forms = forms[forms.form == form]
+    forms = _form_rows(form)
     pieces = ", ".join(f"{s:g} mg{' (scored)' if sc else ''}" for s, sc in zip(forms.strength_mg, forms.scored))
     near = " or ".join(f"{v:g}" for v in (below, above) if v is not None)
     others = [f for f in sorted(set(data.table("dosage_forms").form)) if f != form
@@ -341,6 +391,16 @@ def _check_percent(percent, rule: _Rule) -> float | None:
     return value
 
 
+def _whole_days(value, name: str, low: int = 1) -> int:
+    value = _number(value, name)
+    if value != int(value):
+        raise ValueError(f"{name} must be a whole number of days, got {value:g}")
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}, got {value:g}" if low else
+                         f"{name} cannot be negative, got {value:g}")
+    return int(value)
+
+
 def _check_interval(interval_days, rule: _Rule) -> int:
     if interval_days is None:
         return rule.interval_days_default
@@ -355,6 +415,54 @@ def _check_interval(interval_days, rule: _Rule) -> int:
         raise ValueError(f"interval_days={value:g} is outside the bounds of rule {rule.rule!r}: "
                          f"{bounds} between steps ({rule.source_id})")
     return int(value)
+
+
+def _check_switch(switch, rule: _Rule) -> str | None:
+    if switch is None:
+        return None
+    if switch not in SWITCHES:
+        raise ValueError(f"unknown switch {switch!r}; the only switch is 'diazepam' (or None)")
+    if rule.kind != "percent" or rule.cap_percent is None:
+        raise ValueError(f"switch={switch!r} applies to the guideline rule (joint_guideline_2025), which names a "
+                         f"switch to a longer-acting benzodiazepine; rule {rule.rule!r} does not")
+    return switch
+
+
+def _check_slow(slow_last_steps, slow_interval_days, interval: int) -> tuple[int, int | None]:
+    if slow_last_steps is None or slow_last_steps == 0:
+        if slow_interval_days is not None and slow_last_steps is None:
+            raise ValueError("slow_interval_days needs slow_last_steps (how many of the last steps to slow)")
+        return 0, None
+    n = _number(slow_last_steps, "slow_last_steps")
+    if n != int(n) or n < 0:
+        raise ValueError(f"slow_last_steps must be a whole number of steps (0 or more), got {n:g}")
+    if slow_interval_days is None:
+        raise ValueError("slow_last_steps needs slow_interval_days (the days between those last steps)")
+    days = _whole_days(slow_interval_days, "slow_interval_days")
+    if not interval <= days <= MAX_HOLD_DAYS:
+        raise ValueError(f"slow_interval_days={days} must be from the rule's interval ({interval} days) to "
+                         f"{MAX_HOLD_DAYS} days: slowing never makes steps closer together")
+    return int(n), days
+
+
+def _check_holds(holds, n_rows: int) -> dict[int, int]:
+    if holds is None:
+        return {}
+    if not isinstance(holds, Mapping):
+        raise ValueError(f"holds must map a step number to extra days, e.g. {{2: 14}}; got {holds!r}")
+    out = {}
+    for step, extra in holds.items():
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+            raise ValueError(f"holds: step {step!r} must be a whole step number")
+        if not 0 <= int(step) < n_rows:
+            raise ValueError(f"holds: step {step} does not exist; this schedule has steps 0 to {n_rows - 1} "
+                             f"before the stop")
+        days = _whole_days(extra, f"holds[{step}]", low=0)
+        if days > MAX_HOLD_DAYS:
+            raise ValueError(f"holds[{step}]={days} days is longer than {MAX_HOLD_DAYS} days (input check)")
+        if days:
+            out[int(step)] = days
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -376,70 +484,11 @@ def _next_units(form: str, current: int, target_mg: float) -> tuple[int, bool]:
     return 0, True
 
 
-def schedule(start_mg_per_day, rule: str = _LABEL_RULE, percent=None, interval_days=None,
-             form: str = "tablet") -> pd.DataFrame:
-    """A taper schedule from ``start_mg_per_day`` (mg/day) to zero under a published rule.
-
-    **Teaching material about how tapers are designed, never a plan for a person.**
-
-    Parameters
-    ----------
-    start_mg_per_day
-        Daily total at the start (mg/day); must be makeable by ``form`` as two doses
-        (tablets: a multiple of 0.25 mg; ODT: of 0.125 mg). Above the label's panic-disorder
-        maximum (4 mg/day, ``data/dose_landmarks.csv``) is allowed but flagged.
-    rule
-        ``"label_panic"`` (fda_klonopin_2023), ``"joint_guideline_2025"`` (joint_taper_2025)
-        or ``"ashton"`` (ashton2002); see :func:`rules`.
-    percent
-        Percent of the current daily total cut at each step (percent rules only), within the
-        rule's bounds (5 to 10%); default from the data (10%).
-    interval_days
-        Whole days between steps, within the rule's bounds (label 3; joint guideline 14 to
-        28, default 14; Ashton 7 to 14, default 7).
-    form
-        ``"tablet"`` (0.5 mg scored, 1, 2 mg) or ``"odt"`` (0.125 to 2 mg, never split).
-
-    Returns
-    -------
-    pandas.DataFrame, one row per step: ``step`` (0 = starting dose), ``day`` (the day the
-    step starts; day 0 = first day at the starting dose; the row with daily total 0 is the
-    first day without a dose), ``morning_mg``, ``evening_mg`` (bedtime dose),
-    ``daily_total_mg``, ``cut_percent`` (cut from the previous step, % of the previous
-    total; NaN on step 0), ``larger_than_rule`` (True where the strengths forced a bigger cut
-    than the rule's), ``morning_tablets`` and ``evening_tablets`` (what makes each dose,
-    ``"none"`` for no dose). ``attrs``: rule, title, kind, form, start_mg_per_day, percent,
-    interval_days, step_mg_per_dose, steps, duration_days (= steps × interval_days),
-    largest_step_percent (always 100: the last step stops), largest_step_percent_before_stop,
-    first_step_percent, source_ids, flags (warnings in plain words), notes, notice.
-
-    Raises
-    ------
-    ValueError
-        naming the argument: start dose <= 0, NaN, infinite, non-numeric, implausible or not
-        makeable by the form; unknown rule (lists the known ones) or form; percent given for
-        the label rule; percent or interval outside the rule's bounds; interval <= 0 or not a
-        whole number of days.
-
-    Examples
-    --------
-    >>> schedule(1)["daily_total_mg"].tolist()
-    [1.0, 0.75, 0.5, 0.25, 0.0]
-    >>> schedule(1).attrs["duration_days"]
-    12
-    """
-    start = _dose(start_mg_per_day, "start_mg_per_day")
-    rule_row = _rule(rule)
-    form = _check_form(form)
-    pct = _check_percent(percent, rule_row)
-    interval = _check_interval(interval_days, rule_row)
-    start_units = _units(start, form)
-    if start_units is None or _split_units(form, start_units) is None:
-        raise ValueError(_unmakeable_message("start_mg_per_day", start, form))
+def _descend(form: str, start_units: int, rule: _Rule, pct: float | None) -> tuple[list[int], list[bool]]:
+    """Daily totals (grid units of ``form``) from ``start_units`` down to 0 under the rule."""
     grid = _grid_mg(form)
-    fixed = rule_row.kind == "fixed_step"
-    step_mg_per_day = rule_row.step_mg_per_dose * rule_row.doses_per_day if fixed else None
-
+    fixed = rule.kind == "fixed_step"
+    step_mg_per_day = rule.step_mg_per_dose * rule.doses_per_day if fixed else None
     units, forced = [start_units], [False]
     while units[-1] > 0:
         current_mg = units[-1] * grid
@@ -447,53 +496,261 @@ def schedule(start_mg_per_day, rule: str = _LABEL_RULE, percent=None, interval_d
         nxt, larger = _next_units(form, units[-1], target)
         units.append(nxt)
         forced.append(larger)
+    return units, forced
 
-    splits = [_split_units(form, u) for u in units]
-    cuts = [math.nan] + [round(100 * (p - n) / p, 2) for p, n in zip(units, units[1:])]
+
+@functools.lru_cache(maxsize=1)
+def _gradual_switch_days() -> int:
+    """Days given to the switch itself: the upper end of the guideline's 'gradual' switching
+    period (data/switching_guidance.csv, joint_taper_2025), in days."""
+    period = _compare.switching_period("gradual_switch")
+    per = {"days": 1, "weeks": 7}[period.unit]
+    return int(round(period.high * per))
+
+
+def diazepam_equivalent(clonazepam_mg_per_day) -> dict:
+    """The diazepam daily dose the course uses when a schedule switches from clonazepam.
+
+    Equivalence is a **range**, not one number: the two published tables reproduced in the
+    2025 Joint guideline's Table 7 (``data/benzo_equivalence.csv``) put clonazepam 1 mg at
+    diazepam 10 mg (VA/DoD 2021) or 20 mg (Ashton Manual 2002 column). The course takes the
+    conservative end, the **lower** equivalent, and rounds it **down** to a daily dose whole
+    diazepam tablets can make (2, 5 and 10 mg; ``data/diazepam_tablets.csv``), so the switch
+    never gives more than either table's equivalent. Returns ``low_mg``, ``high_mg`` (the
+    range), ``chosen_mg`` (mg/day), ``per_table`` and ``source_ids``. Raises ``ValueError`` for
+    a bad dose (as :func:`clonaedu.compare.equivalent`) or one too small to make with diazepam
+    tablets. Teaching material about how tapers are designed, never a plan for a person.
+    """
+    eq = _compare.equivalent("clonazepam", clonazepam_mg_per_day, "diazepam")
+    units = math.floor(eq.low_mg / _grid_mg(_DIAZEPAM) + 1e-9)
+    while units > 0 and _split_units(_DIAZEPAM, units) is None:
+        units -= 1
+    if units == 0:
+        raise ValueError(f"clonazepam_mg_per_day={eq.dose_mg:g}: its lower diazepam equivalent ({eq.low_mg:g} mg/day) "
+                         f"is below the smallest diazepam tablet")
+    return {"low_mg": eq.low_mg, "high_mg": eq.high_mg, "chosen_mg": round(units * _grid_mg(_DIAZEPAM), 6),
+            "per_table": dict(eq.per_table), "source_ids": [*eq.sources, *_form_sources(_DIAZEPAM)],
+            "caveat": eq.caveat}
+
+
+def _ceil_weeks(days: float) -> int:
+    return int(math.ceil(days / 7 - 1e-9) * 7)
+
+
+def schedule(start_mg_per_day, rule: str = _LABEL_RULE, percent=None, interval_days=None,
+             form: str = "tablet", *, holds=None, slow_last_steps=None, slow_interval_days=None,
+             switch=None) -> pd.DataFrame:
+    """A taper schedule from ``start_mg_per_day`` (mg/day) to zero under a published rule.
+
+    **Teaching material about how tapers are designed, never a plan for a person.**
+
+    Parameters
+    ----------
+    start_mg_per_day
+        Daily total at the start (mg/day of clonazepam); must be makeable by ``form`` as two
+        doses (tablets: a multiple of 0.25 mg; ODT: of 0.125 mg). Above the label's
+        panic-disorder maximum (4 mg/day, ``data/dose_landmarks.csv``) is allowed but flagged.
+    rule
+        ``"label_panic"`` (fda_klonopin_2023) or ``"joint_guideline_2025"``
+        (joint_taper_2025); see :func:`rules`.
+    percent
+        Percent of the current daily total cut at each step (percent rules only), within the
+        rule's bounds (5 to 10%); default from the data (10%).
+    interval_days
+        Whole days between steps, within the rule's bounds (label 3; joint guideline 14 to
+        28, default 14). Rules with a pace cap hold a dose longer where a cut would break it.
+    form
+        ``"tablet"`` (0.5 mg scored, 1, 2 mg) or ``"odt"`` (0.125 to 2 mg, never split).
+    holds
+        ``{step: extra_days}``: stay at those steps longer (a pause), 0 to 84 extra days each.
+    slow_last_steps, slow_interval_days
+        Slow down near the end: the last ``slow_last_steps`` steps (the stop included) come
+        ``slow_interval_days`` apart (from the rule's interval up to 84 days).
+    switch
+        ``"diazepam"`` (guideline rule only): first change to the diazepam dose of
+        :func:`diazepam_equivalent` over the guideline's gradual switching period (2 weeks),
+        then taper diazepam at the rule's pace with whole 2, 5 and 10 mg tablets.
+
+    Returns
+    -------
+    pandas.DataFrame, one row per step: ``step`` (0 = starting dose), ``day`` (the day the
+    step starts; day 0 = first day at the starting dose; the row with daily total 0 is the
+    first day without a dose), ``drug`` (clonazepam or diazepam), ``morning_mg``,
+    ``evening_mg`` (bedtime dose), ``daily_total_mg``, ``cut_percent`` (cut from the previous
+    step, % of the previous total; NaN on step 0 and at a switch of drug), ``hold_days`` (days
+    at this step; 0 on the last row), ``larger_than_rule`` (True where the strengths forced a
+    bigger cut than the rule's), ``morning_tablets`` and ``evening_tablets`` (what makes each
+    dose, ``"none"`` for no dose). ``attrs``: rule, title, kind, form, switch,
+    start_mg_per_day, percent, interval_days, step_mg_per_dose, steps, duration_days,
+    largest_step_percent (always 100: the last step stops), largest_step_percent_before_stop,
+    first_step_percent, largest_pace_before_stop (the largest cut, in % per ``pace_window_days``
+    of the guideline, before the stop), pace_window_days, held_for_pace (steps held longer to
+    keep the pace), equivalence (for a switch), source_ids, flags, notes, if_withdrawal
+    (what the rule's source says to do when withdrawal appears), notice.
+
+    Raises
+    ------
+    ValueError
+        naming the argument: start dose <= 0, NaN, infinite, non-numeric, implausible or not
+        makeable by the form; unknown rule (lists the known ones) or form; percent given for
+        the label rule; percent or interval outside the rule's bounds; interval <= 0 or not a
+        whole number of days; a hold on a step that does not exist or longer than 84 days;
+        slowing without both of its arguments; a switch on a rule that does not name one.
+
+    Examples
+    --------
+    >>> schedule(1)["daily_total_mg"].tolist()
+    [1.0, 0.75, 0.5, 0.25, 0.0]
+    >>> schedule(1).attrs["duration_days"]
+    12
+    >>> schedule(1, rule="joint_guideline_2025")["hold_days"].tolist()
+    [14, 21, 28, 14, 0]
+    """
+    start = _dose(start_mg_per_day, "start_mg_per_day")
+    rule_row = _rule(rule)
+    form = _check_form(form)
+    pct = _check_percent(percent, rule_row)
+    interval = _check_interval(interval_days, rule_row)
+    switch = _check_switch(switch, rule_row)
+    n_slow, slow_days = _check_slow(slow_last_steps, slow_interval_days, interval)
+    start_units = _units(start, form)
+    if start_units is None or _split_units(form, start_units) is None:
+        raise ValueError(_unmakeable_message("start_mg_per_day", start, form))
+    fixed = rule_row.kind == "fixed_step"
+
+    # the dose sequence, as (form, grid units) per row
+    equivalence = None
+    if switch == "diazepam":
+        equivalence = diazepam_equivalent(start)
+        d_units, d_forced = _descend(_DIAZEPAM, _units(equivalence["chosen_mg"], _DIAZEPAM), rule_row, pct)
+        seq = [(form, start_units)] + [(_DIAZEPAM, u) for u in d_units]
+        forced = [False] + [False] + d_forced[1:]
+    else:
+        units, forced = _descend(form, start_units, rule_row, pct)
+        seq = [(form, u) for u in units]
+    n_rows = len(seq)
+    steps = n_rows - 1
+    mg = [u * _grid_mg(f) for f, u in seq]
+    switch_at = [k for k in range(1, n_rows) if seq[k][0] != seq[k - 1][0]]
+    cuts = [math.nan] + [math.nan if k in switch_at else round(100 * (mg[k - 1] - mg[k]) / mg[k - 1], 2)
+                         for k in range(1, n_rows)]
+
+    # how long each row lasts
+    extra = _check_holds(holds, steps)
+    window = _pace_window()
+    hold, held_for_pace = [], []
+    for k in range(steps):
+        base = interval
+        if n_slow and k >= steps - n_slow:
+            base = max(base, slow_days)
+        if k + 1 in switch_at:
+            base = max(base, _gradual_switch_days())
+        days_k = base
+        nxt_cut = cuts[k + 1]
+        final = k + 1 == steps
+        if rule_row.cap_percent is not None and not final and not math.isnan(nxt_cut):
+            needed = rule_row.cap_window_days * nxt_cut / rule_row.cap_percent
+            if days_k < needed - 1e-9:
+                days_k = _ceil_weeks(needed)
+                held_for_pace.append(k)
+        hold.append(days_k + extra.get(k, 0))
+    hold.append(0)
+    days = [0]
+    for h in hold[:-1]:
+        days.append(days[-1] + h)
+
+    splits = [_split_units(f, u) for f, u in seq]
     frame = pd.DataFrame({
-        "step": range(len(units)),
-        "day": [k * interval for k in range(len(units))],
-        "morning_mg": [round(m * grid, 6) for m, _ in splits],
-        "evening_mg": [round(e * grid, 6) for _, e in splits],
-        "daily_total_mg": [round(u * grid, 6) for u in units],
+        "step": range(n_rows),
+        "day": days,
+        "drug": ["diazepam" if f == _DIAZEPAM else "clonazepam" for f, _ in seq],
+        "morning_mg": [round(s[0] * _grid_mg(f), 6) for s, (f, _) in zip(splits, seq)],
+        "evening_mg": [round(s[1] * _grid_mg(f), 6) for s, (f, _) in zip(splits, seq)],
+        "daily_total_mg": [round(x, 6) for x in mg],
         "cut_percent": cuts,
+        "hold_days": hold,
         "larger_than_rule": forced,
-        "morning_tablets": [_dose_text(form, m) for m, _ in splits],
-        "evening_tablets": [_dose_text(form, e) for _, e in splits],
+        "morning_tablets": [_dose_text(f, s[0]) for s, (f, _) in zip(splits, seq)],
+        "evening_tablets": [_dose_text(f, s[1]) for s, (f, _) in zip(splits, seq)],
     }, columns=COLUMNS)
-    steps = len(units) - 1
     maximum = _panic_maximum(data.default_dataset())
-    flags = _flags(units, splits, cuts, forced, rule_row, form, start, pct, maximum)
+    paces = _paces(cuts, hold, window)
+    before_stop = [p for k, p in enumerate(paces) if k < steps and not math.isnan(p)]
+    flags = _flags(seq, splits, cuts, forced, rule_row, form, start, pct, maximum, held_for_pace, hold, extra,
+                   n_slow, slow_days, equivalence)
     sources = [rule_row.source_id, *_form_sources(form)]
-    if start > maximum + _EPS and "fda_klonopin_2023" not in sources:
+    if equivalence:
+        sources += equivalence["source_ids"]
+    if start > maximum + _EPS:
         sources.append("fda_klonopin_2023")
+    real_cuts = [c for c in cuts[1:] if not math.isnan(c)]
     frame.attrs.update({
-        "rule": rule_row.rule, "title": rule_row.title, "kind": rule_row.kind, "form": form,
+        "rule": rule_row.rule, "title": rule_row.title, "kind": rule_row.kind, "form": form, "switch": switch,
         "start_mg_per_day": start, "percent": pct, "interval_days": interval,
         "step_mg_per_dose": rule_row.step_mg_per_dose if fixed else None,
-        "steps": steps, "duration_days": steps * interval,
-        "largest_step_percent": max(cuts[1:]),
-        "largest_step_percent_before_stop": max(cuts[1:-1]) if steps > 1 else math.nan,
-        "first_step_percent": cuts[1],
+        "steps": steps, "duration_days": days[-1],
+        "largest_step_percent": max(real_cuts),
+        "largest_step_percent_before_stop": max(real_cuts[:-1]) if len(real_cuts) > 1 else math.nan,
+        "first_step_percent": real_cuts[0],
+        "largest_pace_before_stop": max(before_stop) if before_stop else math.nan,
+        "pace_window_days": window,
+        "held_for_pace": held_for_pace,
+        "holds": extra, "slow_last_steps": n_slow, "slow_interval_days": slow_days,
+        "equivalence": equivalence,
         "source_ids": list(dict.fromkeys(sources)),
         "flags": flags,
-        "notes": _notes(form, interval),
+        "notes": _notes(form, interval, switch),
+        "if_withdrawal": _if_withdrawal(rule_row.rule),
         "notice": NOTICE,
     })
     return frame
 
 
-def _flags(units: list[int], splits: list[tuple[int, int]], cuts: list[float], forced: list[bool],
-           rule: _Rule, form: str, start: float, pct: float | None, maximum: float) -> list[str]:
-    """Plain-language warnings for one schedule (lists indexed by step)."""
+@functools.lru_cache(maxsize=None)
+def _if_withdrawal(rule: str) -> str:
+    return str(rules().loc[rule, "if_withdrawal"])
+
+
+@functools.lru_cache(maxsize=1)
+def _pace_window() -> int:
+    """Days over which a cut is compared with the guideline's pace cap (its cap_window_days)."""
+    table = rules()
+    capped = table[table.cap_window_days.notna()]
+    return int(capped.cap_window_days.iloc[0]) if len(capped) else 14
+
+
+def _paces(cuts: list[float], hold: list[int], window: int) -> list[float]:
+    """For each row k >= 1: the cut into it, as % per ``window`` days of the hold before it."""
+    return [math.nan] + [math.nan if math.isnan(cuts[k]) else round(cuts[k] * window / hold[k - 1], 2)
+                         for k in range(1, len(cuts))]
+
+
+def pace(schedule_df: pd.DataFrame, window_days: int | None = None) -> pd.Series:
+    """Each cut of a :func:`schedule` as a pace: % of the previous daily total per
+    ``window_days`` (default the guideline's window, 14 days), over the days the previous dose
+    was held. A 50% cut after 28 days is 25% per 14 days. NaN on step 0 and at a switch of
+    drug. Teaching material about how tapers are designed, never a plan for a person.
+    """
+    if not isinstance(schedule_df, pd.DataFrame) or "rule" not in schedule_df.attrs:
+        raise ValueError("pace() needs a table returned by clonaedu.taper.schedule()")
+    window = _pace_window() if window_days is None else _whole_days(window_days, "window_days")
+    values = _paces(schedule_df.cut_percent.tolist(), schedule_df.hold_days.tolist(), window)
+    return pd.Series(values, index=schedule_df.index, name=f"percent_per_{window}_days")
+
+
+def _flags(seq, splits, cuts, forced, rule: _Rule, form: str, start: float, pct: float | None, maximum: float,
+           held_for_pace: list[int], hold: list[int], extra: dict[int, int], n_slow: int, slow_days,
+           equivalence) -> list[str]:
+    """Plain-language warnings and remarks for one schedule (lists indexed by row)."""
     flags = []
-    grid = _grid_mg(form)
-    steps = range(1, len(units))
+    n_rows = len(seq)
+    steps = range(1, n_rows)
     if start > maximum + _EPS:
         flags.append(f"The starting dose of {start:g} mg/day is above the labelled maximum of "
                      f"{maximum:g} mg/day for panic disorder (fda_klonopin_2023)")
     if rule.kind == "fixed_step":
         step = rule.step_mg_per_dose
+        grid = _grid_mg(form)
         exact = all(
             abs(splits[k][i] * grid - max(0.0, splits[k - 1][i] * grid - step)) < _EPS
             for k in steps for i in (0, 1)
@@ -505,45 +762,70 @@ def _flags(units: list[int], splits: list[tuple[int, int]], cuts: list[float], f
                 f"{step * rule.doses_per_day:g} mg every {rule.interval_days_default} days, but on some days "
                 f"the two doses differ (the larger at bedtime)"
             )
+    if equivalence is not None:
+        flags.append(
+            f"Switch: clonazepam {start:g} mg/day is taken as diazepam {equivalence['chosen_mg']:g} mg/day. "
+            f"Published equivalents range from {equivalence['low_mg']:g} to {equivalence['high_mg']:g} mg/day; "
+            f"the course uses the lower end, rounded down to whole tablets. The change itself is made gradually "
+            f"over about {_gradual_switch_days()} days (joint_taper_2025)")
     if pct is not None:
-        before_stop = [k for k in steps if forced[k] and units[k] > 0]
+        before_stop = [k for k in steps if forced[k] and seq[k][1] > 0]
         if before_stop:
+            f = seq[before_stop[0]][0]
             flags.append(
-                f"From {max(units[k - 1] for k in before_stop) * grid:g} mg/day down, {pct:g}% of the dose "
-                f"is less than the smallest reduction {_plural(form)} can make ({grid:g} mg/day): "
+                f"From {max(seq[k - 1][1] * _grid_mg(f) for k in before_stop):g} mg/day down, {pct:g}% of the dose "
+                f"is less than the smallest reduction {_plural(f)} can make ({_grid_mg(f):g} mg/day): "
                 f"{len(before_stop)} step(s) cut by that smallest amount instead, more than {pct:g}% "
                 f"(up to {max(cuts[k] for k in before_stop):g}%), before the final stop"
             )
-        last = units[-2] * grid
-        what = (f"the smallest daily dose {_plural(form)} can make" if units[-2] == 1
-                else "the lowest dose this schedule reaches")
-        flags.append(f"The last step stops from {last:g} mg/day, {what}: a 100% cut, far above {pct:g}%")
+    if held_for_pace:
+        longest = max(hold[k] for k in held_for_pace)
+        flags.append(
+            f"To keep every cut within {rule.cap_percent:g}% per {rule.cap_window_days} days ({rule.source_id}), "
+            f"{len(held_for_pace)} step(s) before a larger cut are held longer, up to {longest} days"
+        )
+    last_form, last_units = seq[-2]
+    last = last_units * _grid_mg(last_form)
+    smallest = last_units == min(u for u in range(1, last_units + 1) if _split_units(last_form, u))
+    what = f"the smallest daily dose {_plural(last_form)} can make" if smallest else "the lowest dose this schedule reaches"
     if rule.cap_percent is not None:
-        over = [k for k in steps if cuts[k] > rule.cap_percent + _EPS]
-        if over:
-            why = (" because the strengths cannot make a smaller reduction at those doses"
-                   if all(forced[k] for k in over) else "")
-            flags.append(
-                f"{len(over)} step(s) cut more than the typical limit of {rule.cap_percent:g}% every "
-                f"{rule.cap_window_days} days ({rule.source_id}), the largest "
-                f"{max(cuts[k] for k in over):g}%{why}"
-            )
+        options = []
+        if last_form == "tablet":
+            options.append("ODTs (steps of 0.125 mg)")
+        options.append("a longer hold at the lowest dose")
+        if equivalence is None:
+            options.append("a switch to diazepam")
+        flags.append(
+            f"The last step stops from {last:g} mg/day, {what}: a 100% cut, more than the guideline's "
+            f"{rule.cap_percent:g}% per {rule.cap_window_days} days. No schedule can avoid this final stop; "
+            f"options that make the steps before it smaller or slower: {', '.join(options)}")
+    elif pct is not None:
+        flags.append(f"The last step stops from {last:g} mg/day, {what}: a 100% cut, far above {pct:g}%")
+    if extra:
+        flags.append("Held longer by choice: " + ", ".join(
+            f"step {k} ({seq[k][1] * _grid_mg(seq[k][0]):g} mg/day) +{d} days" for k, d in sorted(extra.items())))
+    if n_slow:
+        flags.append(f"Slowed near the end: the last {min(n_slow, n_rows - 1)} step(s) come {slow_days} days apart")
     return flags
 
 
 def _plural(form: str) -> str:
-    return {"tablet": "tablets", "odt": "ODTs"}.get(form, form + "s")
+    return {"tablet": "tablets", "odt": "ODTs", _DIAZEPAM: "diazepam tablets"}.get(form, form + "s")
 
 
-def _notes(form: str, interval: int) -> list[str]:
+def _notes(form: str, interval: int, switch: str | None) -> list[str]:
     grid = _grid_mg(form)
-    return [
-        f"Day 0 is the first day at the starting dose; each step lasts {interval} days; the row "
-        f"with 0 mg/day is the first day without a dose.",
+    notes = [
+        f"Day 0 is the first day at the starting dose; each step lasts its hold_days (the rule's {interval} days, "
+        f"or longer where a dose is held); the row with 0 mg/day is the first day without a dose.",
         f"Doses are made from marketed {_plural(form)} in steps of {grid:g} mg; when the two doses "
         f"of a day differ, the larger is at bedtime.",
-        NOTICE,
     ]
+    if switch:
+        notes.append("Diazepam doses are made from whole 2, 5 and 10 mg tablets. The table shows the two ends of the "
+                     "switch; how the doses change over during it is for the prescriber. " + NO_DIAZEPAM_LEVEL)
+    notes.append(NOTICE)
+    return notes
 
 
 # --------------------------------------------------------------------------------------
@@ -553,10 +835,11 @@ def _notes(form: str, interval: int) -> list[str]:
 class TaperSummary:
     """The headline numbers of one taper schedule (teaching material, not a plan).
 
-    ``steps`` counts reductions (the starting dose is not a step); ``duration_days`` is the
-    first day without a dose (= steps × interval_days); percents are of the previous daily
+    ``steps`` counts reductions and the switch of drug (the starting dose is not a step);
+    ``duration_days`` is the first day without a dose; percents are of the previous daily
     total; ``largest_step_percent`` includes the final stop (always 100%), and
-    ``largest_step_percent_before_stop`` does not (NaN for a one-step schedule).
+    ``largest_step_percent_before_stop`` does not (NaN for a one-step schedule);
+    ``largest_pace_before_stop`` is the largest cut in % per ``pace_window_days`` (14).
     """
 
     rule: str
@@ -569,7 +852,10 @@ class TaperSummary:
     first_step_percent: float
     largest_step_percent: float
     largest_step_percent_before_stop: float
+    largest_pace_before_stop: float
+    pace_window_days: int
     steps_larger_than_rule: int
+    switch: str | None
     flags: tuple[str, ...]
     source_ids: tuple[str, ...]
 
@@ -578,9 +864,10 @@ class TaperSummary:
         return round(self.duration_days / 7, 1)
 
     def __str__(self) -> str:
-        pace = (f"{self.percent:g}% every {self.interval_days} days" if self.percent is not None
-                else f"every {self.interval_days} days")
-        return (f"{self.rule} ({pace}, {_plural(self.form)}) from {self.start_mg_per_day:g} mg/day: "
+        pace_ = (f"{self.percent:g}% every {self.interval_days} days" if self.percent is not None
+                 else f"every {self.interval_days} days")
+        switch = ", switched to diazepam" if self.switch else ""
+        return (f"{self.rule} ({pace_}, {_plural(self.form)}{switch}) from {self.start_mg_per_day:g} mg/day: "
                 f"{self.steps} steps over {self.duration_days} days (about {self.duration_weeks:g} weeks); "
                 f"first step {self.first_step_percent:g}%, largest before the stop "
                 f"{self.largest_step_percent_before_stop:g}%.")
@@ -597,24 +884,28 @@ def summary(schedule_df: pd.DataFrame) -> TaperSummary:
     missing = [c for c in COLUMNS if c not in getattr(schedule_df, "columns", [])]
     if missing or "rule" not in attrs or len(schedule_df) < 2:
         raise ValueError("summary() needs a table returned by clonaedu.taper.schedule()")
-    cuts = schedule_df.cut_percent.iloc[1:]
+    cuts = schedule_df.cut_percent.iloc[1:].dropna()
     steps = len(schedule_df) - 1
+    paces = pace(schedule_df).iloc[1:-1].dropna()
     return TaperSummary(
         rule=attrs["rule"], form=attrs["form"], start_mg_per_day=float(schedule_df.daily_total_mg.iloc[0]),
         percent=attrs.get("percent"), interval_days=int(attrs["interval_days"]), steps=steps,
         duration_days=int(schedule_df.day.iloc[-1]), first_step_percent=float(cuts.iloc[0]),
         largest_step_percent=float(cuts.max()),
-        largest_step_percent_before_stop=float(cuts.iloc[:-1].max()) if steps > 1 else math.nan,
-        steps_larger_than_rule=int(schedule_df.larger_than_rule.sum()),
+        largest_step_percent_before_stop=float(cuts.iloc[:-1].max()) if len(cuts) > 1 else math.nan,
+        largest_pace_before_stop=float(paces.max()) if len(paces) else math.nan,
+        pace_window_days=int(attrs.get("pace_window_days", _pace_window())),
+        steps_larger_than_rule=int(schedule_df.larger_than_rule.sum()), switch=attrs.get("switch"),
         flags=tuple(attrs.get("flags", ())), source_ids=tuple(attrs.get("source_ids", ())),
     )
 
 
 def compare(start_mg_per_day, form: str = "tablet", names=None) -> pd.DataFrame:
     """One row per rule (default parameters) from the same start (mg/day): steps,
-    duration_days, duration_weeks, first and largest step (%), source_id. Shows that the
-    label's panic taper takes days where the guideline rules take weeks to months.
-    Sources: those of each rule (see :func:`rules`). Teaching material, never a plan for a person.
+    duration_days, duration_weeks, first and largest step (%), the largest pace before the
+    stop (% per 14 days), source_id. Shows that the label's panic taper takes days where the
+    guideline takes weeks to months. Sources: those of each rule (see :func:`rules`).
+    Teaching material, never a plan for a person.
     """
     names = rule_names() if names is None else list(names)
     rows = []
@@ -625,8 +916,196 @@ def compare(start_mg_per_day, form: str = "tablet", names=None) -> pd.DataFrame:
             "duration_days": s.duration_days, "duration_weeks": s.duration_weeks,
             "first_step_percent": s.first_step_percent,
             "largest_step_percent_before_stop": s.largest_step_percent_before_stop,
+            "largest_pace_before_stop": s.largest_pace_before_stop,
             "source_id": _rule(name).source_id,
         })
     frame = pd.DataFrame(rows).set_index("rule")
     frame.attrs["notice"] = NOTICE
     return frame
+
+
+_GUIDELINE = "joint_guideline_2025"
+
+
+def guideline_options(start_mg_per_day, percent=None, interval_days=None) -> pd.DataFrame:
+    """The guideline's taper from one start (mg/day), made four ways: tablets, ODT (0.125 mg
+    steps), tablets with the lowest dose held 4 weeks longer, and a switch to diazepam. One row
+    per option: option, steps, duration_days, duration_weeks, largest_pace_before_stop (% per
+    14 days, never above 25), last_dose_mg_per_day and last_drug (what the final stop is from),
+    source_ids. Shows why guideline tapers take months, and what makes smaller steps possible.
+    Teaching material about how tapers are designed, never a plan for a person.
+    """
+    base = dict(rule=_GUIDELINE, percent=percent, interval_days=interval_days)
+    tablets = schedule(start_mg_per_day, **base)
+    options = {
+        "tablets": tablets,
+        "ODT (0.125 mg steps)": schedule(start_mg_per_day, form="odt", **base),
+        "tablets, lowest dose held 4 weeks longer": schedule(
+            start_mg_per_day, holds={tablets.attrs["steps"] - 1: 28}, **base),
+        "switch to diazepam": schedule(start_mg_per_day, switch="diazepam", **base),
+    }
+    rows = []
+    for name, df in options.items():
+        s = summary(df)
+        rows.append({"option": name, "steps": s.steps, "duration_days": s.duration_days,
+                     "duration_weeks": s.duration_weeks, "largest_pace_before_stop": s.largest_pace_before_stop,
+                     "last_dose_mg_per_day": float(df.daily_total_mg.iloc[-2]), "last_drug": df.drug.iloc[-2],
+                     "source_ids": ", ".join(s.source_ids)})
+    frame = pd.DataFrame(rows).set_index("option")
+    frame.attrs["notice"] = NOTICE
+    return frame
+
+
+# --------------------------------------------------------------------------------------
+# The illustrative level through a schedule (model code; drawn by clonaedu.plots.taper)
+# --------------------------------------------------------------------------------------
+#: days drawn before day 0, at steady state on the starting dose
+BEFORE_DAYS = 4
+#: contributions of a dose are dropped after this many terminal half-lives (2**-20 < 1e-6)
+_TAIL_HALF_LIVES = 20
+#: a point far to the right so a step or curve that has reached 0 runs to the axis end
+_FAR_DAY = 1e5
+
+
+def dose_clock_times() -> tuple[str, str]:
+    """Clock times of the morning and the bedtime dose, from the course's example regimen with
+    a larger bedtime dose (``morning_bedtime_1mg`` in ``data/regimen_examples.csv``).
+    Teaching material, never a plan for a person."""
+    times = regimens.examples().loc["morning_bedtime_1mg", "clock_times"]
+    return str(times[0]), str(times[-1])
+
+
+@dataclass(frozen=True)
+class TaperCurve:
+    """Illustrative plasma concentration through one taper schedule (never a prediction, never a plan).
+
+    ``t_days`` (days from the start of the taper; negative = before it, at steady state) and
+    ``conc_ng_ml`` (ng/mL, same length); ``step_means_ng_ml``: the mean level over the last
+    day of each step (the starting dose first), showing where each step settles. The
+    schedule's own numbers come along for drawing without touching the DataFrame again:
+    ``rule``, ``start_mg_per_day``, ``stop_day`` (first day without a dose) and ``step_x`` /
+    ``step_y`` (:func:`step_xy`). For drawing at any time scale, the curve is also summarised
+    per day (midnight to midnight): ``day_mid_days`` (the middle of each day), ``day_min_ng_ml``,
+    ``day_max_ng_ml`` (the lowest and highest level that day: the swing between doses) and
+    ``day_mean_ng_ml`` (the day's average level).
+    """
+
+    t_days: np.ndarray
+    conc_ng_ml: np.ndarray
+    step_means_ng_ml: tuple[float, ...]
+    params_name: str
+    half_life_h: float
+    rule: str
+    start_mg_per_day: float
+    stop_day: float
+    step_x: np.ndarray
+    step_y: np.ndarray
+    day_mid_days: np.ndarray
+    day_min_ng_ml: np.ndarray
+    day_max_ng_ml: np.ndarray
+    day_mean_ng_ml: np.ndarray
+
+    @property
+    def peak_ng_ml(self) -> float:
+        return float(self.conc_ng_ml.max())
+
+
+def _resolution_h(span_days: float) -> float:
+    """Sampling step (h): fine enough to show the twice-daily ripple on short tapers, coarser
+    on tapers of many months (where one day is about a pixel)."""
+    if span_days <= 100:
+        return 0.5
+    if span_days <= 250:
+        return 1.0
+    return 2.0
+
+
+def concentration_through_taper(schedule: pd.DataFrame, params: pk.Params | None = None, *,
+                                before_days: float = BEFORE_DAYS, after_days: float | None = None,
+                                step_h: float | None = None) -> TaperCurve:
+    """Illustrative plasma concentration (ng/mL) through a :func:`schedule` (clonazepam only).
+
+    Each row of the schedule is taken for its ``hold_days`` as a morning and a bedtime dose
+    (clock times from :func:`dose_clock_times`), each step as a
+    :class:`~clonaedu.regimens.Regimen` whose curve (:func:`clonaedu.pk.concentration`) is added
+    from the step's first day (the model is linear in dose, so the sum is the curve of the whole
+    schedule). Before day 0 the starting dose has been taken for 20 terminal half-lives, so day 0
+    starts at steady state; a dose's contribution is dropped 20 half-lives after it (less than a
+    millionth of its peak).
+
+    ``before_days`` / ``after_days``: days drawn before day 0 and after the day the schedule
+    stops (default: 5 terminal half-lives, when the level is about 3% of where it was);
+    ``step_h``: sampling step in hours, a divisor of 24 (default: 0.5 h for short tapers, up to
+    2 h for long ones). Raises ``ValueError`` for a schedule that switches to diazepam
+    (:data:`NO_DIAZEPAM_LEVEL`). Illustrative model, not a prediction for any patient;
+    never a plan for a person. Sources: those of the parameters (``data/pk_parameters.csv``) and of
+    the schedule's rule.
+    """
+    if not isinstance(schedule, pd.DataFrame) or "rule" not in schedule.attrs:
+        raise ValueError("schedule must be a table returned by clonaedu.taper.schedule()")
+    if schedule.attrs.get("switch"):
+        raise ValueError(NO_DIAZEPAM_LEVEL)
+    p = params if params is not None else pk.Params.default()
+    half_life_d = p.terminal_half_life_h / 24.0
+    tail_d = math.ceil(_TAIL_HALF_LIVES * half_life_d)
+    # plain arrays once: every column access on a DataFrame with attrs copies the attrs
+    days = schedule["day"].to_numpy(float)
+    holds = schedule["hold_days"].to_numpy(int)
+    mornings = schedule["morning_mg"].to_numpy(float)
+    evenings = schedule["evening_mg"].to_numpy(float)
+    duration = float(days[-1])
+    after = 5 * half_life_d if after_days is None else float(after_days)
+    if not (math.isfinite(before_days) and before_days >= 0 and math.isfinite(after) and after >= 0):
+        raise ValueError("before_days and after_days must be finite and not negative")
+    if before_days != int(before_days):
+        raise ValueError(f"before_days must be a whole number of days, got {before_days!r}")
+    end = duration + math.ceil(after)  # whole days, so the daily summary covers full days
+    dt_h = _resolution_h(end + before_days) if step_h is None else float(step_h)
+    if not (math.isfinite(dt_h) and dt_h > 0 and abs(24.0 / dt_h - round(24.0 / dt_h)) < 1e-9):
+        raise ValueError(f"step_h must be a positive number of hours that divides a day (0.5, 1, 2, ...), "
+                         f"got {step_h!r}")
+    t_h = np.arange(-before_days * 24.0, end * 24.0 + dt_h / 2, dt_h)
+    conc = np.zeros_like(t_h)
+    clock = dose_clock_times()
+    n_steps = len(days) - 1  # the last row (0 mg/day) takes no dose
+    segments = [(-float(tail_d), tail_d, mornings[0], evenings[0])]
+    segments += [(days[k], int(holds[k]), mornings[k], evenings[k]) for k in range(n_steps)]
+    for start_d, n_days, morning, evening in segments:
+        times = [c for c, d in zip(clock, (morning, evening)) if d > 0]
+        doses = [d for d in (morning, evening) if d > 0]
+        if not doses or n_days <= 0:
+            continue
+        lo = start_d * 24.0
+        for chunk_start in range(0, int(n_days), 365):  # Regimen.daily_at takes at most 365 days
+            chunk = min(365, int(n_days) - chunk_start)
+            reg = regimens.Regimen.daily_at(times, doses, days=chunk)
+            c_lo = lo + chunk_start * 24.0
+            hi = c_lo + (chunk + tail_d) * 24.0
+            i, j = np.searchsorted(t_h, [c_lo, hi])
+            if j > i:
+                conc[i:j] += pk.concentration(reg, t_h[i:j] - c_lo, p)
+    t_days = t_h / 24.0
+    means = []
+    for k in range(n_steps):
+        i, j = np.searchsorted(t_days, [days[k + 1] - 1, days[k + 1]])
+        means.append(round(float(conc[i:j].mean()), 4) if j > i else math.nan)
+    totals = schedule["daily_total_mg"].to_numpy(float)
+    step_x, step_y = _step_xy(days, totals, BEFORE_DAYS)
+    per_day = round(24.0 / dt_h)
+    n_days_total = int(before_days + end)
+    blocks = conc[: n_days_total * per_day].reshape(n_days_total, per_day)  # midnight to midnight
+    mids = np.arange(n_days_total) - before_days + 0.5
+    return TaperCurve(t_days, conc, tuple(means), p.name, p.terminal_half_life_h, str(schedule.attrs["rule"]),
+                      float(totals[0]), duration, step_x, step_y, mids, blocks.min(axis=1), blocks.max(axis=1),
+                      blocks.mean(axis=1))
+
+
+def step_xy(schedule: pd.DataFrame, before_days: float = BEFORE_DAYS) -> tuple[np.ndarray, np.ndarray]:
+    """x (days) and y (mg/day) to draw a schedule's daily total as steps (``steps-post``): the
+    starting dose from ``-before_days``, each step from its day, 0 from the stop onwards.
+    Teaching material, never a plan for a person."""
+    return _step_xy(schedule["day"].to_numpy(float), schedule["daily_total_mg"].to_numpy(float), before_days)
+
+
+def _step_xy(days: np.ndarray, totals: np.ndarray, before_days: float) -> tuple[np.ndarray, np.ndarray]:
+    return np.r_[-before_days, days[1:], _FAR_DAY], np.r_[totals, 0.0]

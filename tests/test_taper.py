@@ -33,6 +33,8 @@ def test_label_rule_from_1_mg_per_day_with_tablets():
     assert list(df.columns) == taper.COLUMNS
     assert totals(df) == [1.0, 0.75, 0.5, 0.25, 0.0]
     assert df.day.tolist() == [0, 3, 6, 9, 12]
+    assert df.hold_days.tolist() == [3, 3, 3, 3, 0]
+    assert df.drug.tolist() == ["clonazepam"] * 5
     assert df.step.tolist() == [0, 1, 2, 3, 4]
     assert df.morning_mg.tolist() == [0.5, 0.25, 0.25, 0.0, 0.0]
     assert df.evening_mg.tolist() == [0.5, 0.5, 0.25, 0.25, 0.0]
@@ -49,6 +51,8 @@ def test_label_rule_from_1_mg_per_day_with_tablets():
     assert a["percent"] is None and a["interval_days"] == 3 and a["step_mg_per_dose"] == 0.125
     assert a["source_ids"] == ["fda_klonopin_2023"]  # landmarks and tablet strengths, both from the 1/2023 label
     assert "not a plan for any person" in a["notice"]
+    # the label's own advice if withdrawal appears travels with its rule (issue 12, finding 8)
+    assert "pausing the taper" in a["if_withdrawal"] and "more slowly" in a["if_withdrawal"]
     # tablets cannot take 0.125 mg off each dose: said in a flag, the daily total still falls 0.25 mg
     assert len(a["flags"]) == 1 and "cannot lower each dose by exactly 0.125 mg" in a["flags"][0]
 
@@ -114,50 +118,112 @@ def test_schema_requires_a_step_for_a_fixed_step_rule(data_copy):
 
 def test_rules_table_carries_bounds_and_sources():
     r = taper.rules()
-    assert taper.rule_names() == ["ashton", "joint_guideline_2025", "label_panic"]
+    # no schedule under the Ashton Manual's name: the course could not read its schedules (issue 12, finding 2)
+    assert taper.rule_names() == ["joint_guideline_2025", "label_panic"]
+    assert not any("ashton" in str(t).lower() for t in r.title)
     j = r.loc["joint_guideline_2025"]
     assert (j.percent_min, j.percent_max, j.interval_days_min, j.interval_days_max) == (5, 10, 14, 28)
     assert (j.cap_percent, j.cap_window_days) == (25, 14) and j.source_id == "joint_taper_2025"
-    a = r.loc["ashton"]
-    assert (a.percent_min, a.percent_max, a.interval_days_min, a.interval_days_max) == (5, 10, 7, 14)
-    assert a.source_id == "ashton2002" and "NICE CKS" in a.verification
+    assert "pausing or slowing" in j.if_withdrawal
     assert set(r.source_id) <= set(data.sources().index)
+    # each row says which text it was checked against
+    assert "cfa0d79a" in r.loc["label_panic"].verification
+    assert "eguideline" in j.verification
 
 
 # --------------------------------------------------------------------------------------
 # Percent rules
 # --------------------------------------------------------------------------------------
-def test_guideline_rule_from_1_mg_per_day_takes_months():
+def test_guideline_rule_from_1_mg_per_day_holds_larger_cuts_longer():
     df = taper.schedule(1, rule="joint_guideline_2025")
     assert totals(df) == [1.0, 0.75, 0.5, 0.25, 0.0]  # tablets cannot remove less than 0.25 mg
-    assert df.day.tolist() == [0, 14, 28, 42, 56]
+    # 25% after 14 days; 33% after 21 days; 50% after 28 days (= 25% per 14 days); then the flagged stop
+    assert df.hold_days.tolist() == [14, 21, 28, 14, 0]
+    assert df.day.tolist() == [0, 14, 35, 63, 77]
+    assert taper.pace(df).round(2).tolist()[1:] == [25.0, 22.22, 25.0, 100.0]
     assert df.larger_than_rule.tolist() == [False, True, True, True, True]
     a = df.attrs
-    assert a["duration_days"] == 56 and a["percent"] == 10 and a["interval_days"] == 14
-    assert a["duration_days"] >= 4 * taper.schedule(1).attrs["duration_days"]
+    assert a["duration_days"] == 77 and a["percent"] == 10 and a["interval_days"] == 14
+    assert a["largest_pace_before_stop"] == 25.0 and a["held_for_pace"] == [1, 2]
     flags = " | ".join(a["flags"])
     assert "10% of the dose is less than the smallest reduction tablets can make (0.25 mg/day)" in flags
-    assert "The last step stops from 0.25 mg/day" in flags
-    assert "3 step(s) cut more than the typical limit of 25% every 14 days" in flags
-    # the slowest allowed pace, and the finer ODT steps, stretch it to about four months
+    assert "2 step(s) before a larger cut are held longer, up to 28 days" in flags
+    assert ("The last step stops from 0.25 mg/day, the smallest daily dose tablets can make: a 100% cut, "
+            "more than the guideline's 25% per 14 days") in flags
+    assert "ODTs (steps of 0.125 mg), a longer hold at the lowest dose, a switch to diazepam" in flags
+    # the slowest allowed interval, and the finer ODT steps, stretch it to months
     assert taper.schedule(1, rule="joint_guideline_2025", interval_days=28).attrs["duration_days"] == 112
     odt = taper.schedule(1, rule="joint_guideline_2025", form="odt")
     assert totals(odt) == [1.0, 0.875, 0.75, 0.625, 0.5, 0.375, 0.25, 0.125, 0.0]
-    assert odt.attrs["duration_days"] == 112 and odt.attrs["first_step_percent"] == 12.5
+    assert odt.hold_days.tolist() == [14, 14, 14, 14, 14, 21, 28, 14, 0]
+    assert odt.attrs["duration_days"] == 133 and odt.attrs["first_step_percent"] == 12.5
 
 
-def test_ashton_rule_from_1_mg_per_day():
-    df = taper.schedule(1, rule="ashton")
-    assert df.day.tolist() == [0, 7, 14, 21, 28]
-    assert df.attrs["duration_days"] == 28 and df.attrs["source_ids"][0] == "ashton2002"
-    assert taper.schedule(1, rule="ashton", percent=5, interval_days=14).attrs["duration_days"] == 56
+def test_holds_pause_a_step_and_move_every_later_day():
+    base = taper.schedule(1, rule="joint_guideline_2025")
+    held = taper.schedule(1, rule="joint_guideline_2025", holds={3: 28})
+    assert totals(held) == totals(base)  # the doses do not change, only how long each lasts
+    assert held.hold_days.tolist() == [14, 21, 28, 42, 0]
+    assert held.attrs["duration_days"] == base.attrs["duration_days"] + 28
+    assert held.day.tolist()[:4] == base.day.tolist()[:4]
+    assert "Held longer by choice: step 3 (0.25 mg/day) +28 days" in held.attrs["flags"]
+    label = taper.schedule(1, holds={0: 7, 2: 3})  # the label's own advice: pause, then go on
+    assert label.hold_days.tolist() == [10, 3, 6, 3, 0] and label.attrs["duration_days"] == 22
+
+
+def test_slow_down_near_the_end_spaces_the_last_steps():
+    df = taper.schedule(2, rule="joint_guideline_2025", slow_last_steps=2, slow_interval_days=28)
+    base = taper.schedule(2, rule="joint_guideline_2025")
+    assert totals(df) == totals(base)
+    assert df.hold_days.tolist()[-3:] == [28, 28, 0]
+    assert df.hold_days.tolist()[:-3] == base.hold_days.tolist()[:-3]
+    assert df.attrs["duration_days"] > base.attrs["duration_days"]
+    assert "the last 2 step(s) come 28 days apart" in " | ".join(df.attrs["flags"])
+    label = taper.schedule(1, slow_last_steps=2, slow_interval_days=7)
+    assert label.hold_days.tolist() == [3, 3, 7, 7, 0]
+
+
+def test_switch_to_diazepam_uses_the_lower_published_equivalent():
+    eq = taper.diazepam_equivalent(1)
+    assert (eq["low_mg"], eq["high_mg"], eq["chosen_mg"]) == (10.0, 20.0, 10.0)  # a range, the lower end used
+    assert taper.diazepam_equivalent(0.75)["chosen_mg"] == 7.0  # 7.5 rounded down to whole tablets
+    assert taper.diazepam_equivalent(0.25)["chosen_mg"] == 2.0
+    df = taper.schedule(1, rule="joint_guideline_2025", switch="diazepam")
+    assert df.drug.tolist() == ["clonazepam"] + ["diazepam"] * 9
+    assert totals(df) == [1.0, 10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 2.0, 0.0]
+    assert df.hold_days.iloc[0] == 14  # the guideline's gradual switch: up to 2 weeks
+    assert math.isnan(df.cut_percent.iloc[1])
+    assert df.evening_tablets.iloc[1] == "1 × 5 mg diazepam tablet"
+    assert df.morning_tablets.iloc[4] == "1 × 2 mg diazepam tablet" and df.evening_tablets.iloc[4] == "1 × 5 mg diazepam tablet"
+    assert df.attrs["switch"] == "diazepam" and "fda_valium" in df.attrs["source_ids"]
+    assert df.attrs["largest_pace_before_stop"] <= 25
+    flags = " | ".join(df.attrs["flags"])
+    assert "range from 10 to 20 mg/day; the course uses the lower end" in flags
+    assert "The last step stops from 2 mg/day, the smallest daily dose diazepam tablets can make" in flags
+    assert any("No level is drawn for the diazepam switch" in n for n in df.attrs["notes"])
+    with pytest.raises(ValueError, match="No level is drawn for the diazepam switch"):
+        taper.concentration_through_taper(df)
+    with pytest.raises(ValueError, match=r"switch='diazepam' applies to the guideline rule"):
+        taper.schedule(1, switch="diazepam")
+    with pytest.raises(ValueError, match=r"unknown switch 'lorazepam'"):
+        taper.schedule(1, rule="joint_guideline_2025", switch="lorazepam")
+
+
+def test_guideline_options_show_what_makes_concordant_steps_possible():
+    o = taper.guideline_options(1)
+    assert list(o.index) == ["tablets", "ODT (0.125 mg steps)", "tablets, lowest dose held 4 weeks longer",
+                             "switch to diazepam"]
+    assert (o.largest_pace_before_stop <= 25).all()
+    assert o.duration_days.tolist() == [77, 133, 105, 140]
+    assert o.last_dose_mg_per_day.tolist() == [0.25, 0.125, 0.25, 2.0]
+    assert (o.duration_weeks >= 11).all()  # months, not days: why tapers in practice take months
 
 
 def test_percent_is_a_ceiling_rounding_up_to_a_makeable_dose():
     # 10% of 4 mg aims at 3.6 mg: rounded up to 3.75 (6.25%), never down to 3.5 (12.5%)
     df = taper.schedule(4, rule="joint_guideline_2025")
     assert totals(df)[:3] == [4.0, 3.75, 3.5]
-    assert df.attrs["duration_days"] == 16 * 14
+    assert len(df) == 17 and df.attrs["largest_pace_before_stop"] <= 25
     # from 8 mg/day: 7.2 -> 7.25, 6.525 -> 6.75, 6.075 -> 6.25, 5.625 -> 5.75
     big = taper.schedule(8, rule="joint_guideline_2025")
     assert totals(big)[:5] == [8.0, 7.25, 6.75, 6.25, 5.75]
@@ -169,10 +235,12 @@ def test_percent_is_a_ceiling_rounding_up_to_a_makeable_dose():
 
 def test_compare_contrasts_the_rules():
     c = taper.compare(1)
+    assert list(c.index) == ["joint_guideline_2025", "label_panic"]
     assert c.loc["label_panic", "duration_days"] == 12
-    assert c.loc["ashton", "duration_days"] == 28
-    assert c.loc["joint_guideline_2025", "duration_days"] == 56
+    assert c.loc["joint_guideline_2025", "duration_days"] == 77
     assert (c.first_step_percent == 25.0).all()
+    assert c.loc["joint_guideline_2025", "largest_pace_before_stop"] == 25.0
+    assert c.loc["label_panic", "largest_pace_before_stop"] > 200  # 50% in 3 days
     assert c.loc["joint_guideline_2025", "source_id"] == "joint_taper_2025"
 
 
@@ -180,7 +248,7 @@ def test_compare_contrasts_the_rules():
 def percent_cases(draw):
     form = draw(st.sampled_from(["tablet", "odt"]))
     start = draw(st.integers(1, 48)) * GRID_MG[form]
-    rule = draw(st.sampled_from(["joint_guideline_2025", "ashton"]))
+    rule = draw(st.sampled_from(["joint_guideline_2025"]))
     row = RULES.loc[rule]
     pct = draw(st.floats(float(row.percent_min), float(row.percent_max)))
     interval = draw(st.integers(int(row.interval_days_min), int(row.interval_days_max)))
@@ -208,10 +276,12 @@ def _check_common(df, interval):
     assert all(n < p for p, n in zip(t, t[1:]))  # never increases, never stalls
     assert t[-1] == 0 and all(x > 0 for x in t[:-1])  # reaches zero once, at the end
     steps = len(df) - 1
-    assert df.day.tolist() == [k * interval for k in range(steps + 1)]
+    holds = df.hold_days.tolist()
+    assert holds[-1] == 0 and all(h >= interval for h in holds[:-1])
+    assert df.day.tolist() == [sum(holds[:k]) for k in range(steps + 1)]
     s = taper.summary(df)
     assert s.steps == df.attrs["steps"] == steps
-    assert s.duration_days == df.attrs["duration_days"] == steps * interval
+    assert s.duration_days == df.attrs["duration_days"] == sum(holds)
     assert s.largest_step_percent == df.attrs["largest_step_percent"] == 100.0
     for p, n, cut in zip(t, t[1:], df.cut_percent[1:]):
         assert cut == pytest.approx(100 * (p - n) / p, abs=0.006)
@@ -237,6 +307,8 @@ def test_percent_rule_properties(case):
     flags = " | ".join(df.attrs["flags"])
     assert ("less than the smallest reduction" in flags) == (len(forced) > 0)
     assert "The last step stops from" in flags and "not a plan" in df.attrs["notice"]
+    # the guideline's pace: every cut but the final stop within 25% per 14 days
+    assert (taper.pace(df).iloc[1:-1] <= 25 + 1e-9).all()
 
 
 @FAST
@@ -257,7 +329,7 @@ def test_label_rule_properties(form, units):
 # --------------------------------------------------------------------------------------
 # Flags, helpers, summary
 # --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("rule", ["label_panic", "joint_guideline_2025", "ashton"])
+@pytest.mark.parametrize("rule", ["label_panic", "joint_guideline_2025"])
 def test_start_above_the_labelled_maximum_is_allowed_but_flagged(rule):
     df = taper.schedule(5, rule=rule)
     assert totals(df)[0] == 5.0 and totals(df)[-1] == 0.0
@@ -283,10 +355,11 @@ def test_split_daily_and_makeable_totals():
 
 def test_summary_matches_attrs_and_refuses_other_tables():
     s = taper.summary(taper.schedule(1, rule="joint_guideline_2025"))
-    assert (s.steps, s.duration_days, s.first_step_percent, s.largest_step_percent) == (4, 56, 25.0, 100.0)
+    assert (s.steps, s.duration_days, s.first_step_percent, s.largest_step_percent) == (4, 77, 25.0, 100.0)
     assert s.largest_step_percent_before_stop == 50.0 and s.steps_larger_than_rule == 4
-    assert s.duration_weeks == 8.0 and s.source_ids[0] == "joint_taper_2025"
-    assert str(s).startswith("joint_guideline_2025 (10% every 14 days, tablets) from 1 mg/day: 4 steps over 56 days")
+    assert s.largest_pace_before_stop == 25.0 and s.pace_window_days == 14
+    assert s.duration_weeks == 11.0 and s.source_ids[0] == "joint_taper_2025"
+    assert str(s).startswith("joint_guideline_2025 (10% every 14 days, tablets) from 1 mg/day: 4 steps over 77 days")
     with pytest.raises(ValueError, match="needs a table returned by clonaedu.taper.schedule"):
         taper.summary(pd.DataFrame({"day": [0, 3]}))
 
@@ -320,23 +393,79 @@ def test_bad_start_dose(start, match):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(rule="fast"), r"unknown rule 'fast'; known rules: ashton, joint_guideline_2025, label_panic"),
+    (dict(rule="fast"), r"unknown rule 'fast'; known rules: joint_guideline_2025, label_panic"),
     (dict(rule=None), r"unknown rule None"),
     (dict(percent=10), r"percent does not apply to rule 'label_panic'.*0.125 mg"),
     (dict(interval_days=4), r"interval_days=4 is outside the bounds of rule 'label_panic': 3 days"),
     (dict(rule="joint_guideline_2025", percent=25), r"percent=25 is outside the bounds .* 5 to 10%"),
     (dict(rule="joint_guideline_2025", percent=4.9), r"percent=4.9 is outside the bounds"),
-    (dict(rule="ashton", percent=0), r"percent must be greater than 0"),
-    (dict(rule="ashton", percent=-5), r"percent must be greater than 0"),
-    (dict(rule="ashton", percent=float("nan")), r"percent is NaN"),
-    (dict(rule="ashton", percent="10"), r"percent must be a number"),
+    (dict(rule="joint_guideline_2025", percent=0), r"percent must be greater than 0"),
+    (dict(rule="joint_guideline_2025", percent=-5), r"percent must be greater than 0"),
+    (dict(rule="joint_guideline_2025", percent=float("nan")), r"percent is NaN"),
+    (dict(rule="joint_guideline_2025", percent="10"), r"percent must be a number"),
     (dict(rule="joint_guideline_2025", interval_days=0), r"interval_days must be greater than 0"),
     (dict(rule="joint_guideline_2025", interval_days=-14), r"interval_days must be greater than 0"),
     (dict(rule="joint_guideline_2025", interval_days=7), r"interval_days=7 is outside .* 14 to 28 days"),
     (dict(rule="joint_guideline_2025", interval_days=29), r"interval_days=29 is outside"),
-    (dict(rule="ashton", interval_days=10.5), r"interval_days must be a whole number of days"),
+    (dict(rule="joint_guideline_2025", interval_days=14.5), r"interval_days must be a whole number of days"),
+    (dict(holds={9: 7}), r"holds: step 9 does not exist; this schedule has steps 0 to 3 before the stop"),
+    (dict(holds={1: 85}), r"holds\[1\]=85 days is longer than 84 days"),
+    (dict(holds={1: -1}), r"holds\[1\] cannot be negative"),
+    (dict(holds={"1": 7}), r"holds: step '1' must be a whole step number"),
+    (dict(holds=[7]), r"holds must map a step number to extra days"),
+    (dict(slow_last_steps=2), r"slow_last_steps needs slow_interval_days"),
+    (dict(slow_interval_days=7), r"slow_interval_days needs slow_last_steps"),
+    (dict(slow_last_steps=2, slow_interval_days=2), r"slow_interval_days=2 must be from the rule's interval \(3 days\)"),
+    (dict(slow_last_steps=1.5, slow_interval_days=7), r"slow_last_steps must be a whole number"),
     (dict(form="liquid"), r"unknown form 'liquid'; choose one of \['odt', 'tablet'\]"),
 ])
 def test_bad_rule_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):
         taper.schedule(1, **kwargs)
+
+
+# --------------------------------------------------------------------------------------
+# Issue 12, finding 3: a schedule under the guideline's name keeps the guideline's pace
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("form", ["tablet", "odt"])
+def test_guideline_schedule_never_exceeds_25_percent_per_14_days_except_the_final_stop(form):
+    """Dense grid: every makeable start from 0.5 to 4 mg/day, both forms, every allowed percent
+    (whole) and interval, with and without slowing near the end."""
+    grid = GRID_MG[form]
+    starts = [u * grid for u in range(round(0.5 / grid), round(4 / grid) + 1)]
+    checked = 0
+    for start in starts:
+        for pct in (5, 7, 10):
+            for interval in (14, 21, 28):
+                for slow in (None, 2):
+                    kw = dict(slow_last_steps=slow, slow_interval_days=28) if slow else {}
+                    df = taper.schedule(start, rule="joint_guideline_2025", percent=pct, interval_days=interval,
+                                        form=form, **kw)
+                    holds, cuts = df.hold_days.tolist(), df.cut_percent.tolist()
+                    for k in range(1, len(df) - 1):  # every cut but the last (the stop)
+                        assert cuts[k] * 14 / holds[k - 1] <= 25 + 1e-9, (start, pct, interval, k)
+                    # the final stop is from the smallest makeable dose, and flagged
+                    assert df.daily_total_mg.iloc[-2] == grid
+                    assert any("The last step stops from" in f and "more than the guideline's 25% per 14 days" in f
+                               for f in df.attrs["flags"])
+                    checked += 1
+    assert checked == len(starts) * 18
+
+
+@FAST
+@given(st.sampled_from(["tablet", "odt", "diazepam"]), st.integers(4, 32), st.floats(5, 10),
+       st.integers(14, 28), st.dictionaries(st.integers(0, 3), st.integers(0, 84), max_size=2))
+def test_guideline_pace_property(form, eighths, pct, interval, holds):
+    """Property (hypothesis): any start from 0.5 to 4 mg/day, any allowed pace, any holds, the
+    switch to diazepam too: no cut but the final stop is faster than 25% per 14 days."""
+    start = eighths * 0.125
+    kw = {"switch": "diazepam", "form": "odt"} if form == "diazepam" else {"form": form}
+    if form == "tablet" and eighths % 2:
+        start += 0.125
+    steps = taper.schedule(start, rule="joint_guideline_2025", **kw).attrs["steps"]
+    holds = {k: v for k, v in holds.items() if k < steps}
+    df = taper.schedule(start, rule="joint_guideline_2025", percent=pct, interval_days=interval, holds=holds, **kw)
+    paces = taper.pace(df)
+    assert (paces.iloc[1:-1].dropna() <= 25 + 1e-9).all()
+    assert paces.iloc[-1] > 25  # the stop
+    assert df.attrs["largest_pace_before_stop"] <= 25 + 1e-9

@@ -36,8 +36,12 @@ def table_rows(panel):
 def expected_rows(schedule):
     out = []
     for r in schedule.itertuples():
-        cut = "" if np.isnan(r.cut_percent) else f"{r.cut_percent:g}%" + (" *" if r.larger_than_rule else "")
-        out.append([f"{r.day:g}", f"{r.morning_mg:g}", f"{r.evening_mg:g}", f"{r.daily_total_mg:g}", cut,
+        if np.isnan(r.cut_percent):
+            cut = "switch" if r.step else ""
+        else:
+            cut = f"{r.cut_percent:g}%" + (" *" if r.larger_than_rule else "")
+        held = "" if r.daily_total_mg == 0 else f"{r.hold_days:g}"
+        out.append([f"{r.day:g}", held, r.drug, f"{r.morning_mg:g}", f"{r.evening_mg:g}", f"{r.daily_total_mg:g}", cut,
                     r.morning_tablets, r.evening_tablets])
     return out
 
@@ -82,10 +86,10 @@ def test_rule_change_changes_lines_table_message_and_png(panel):
     expected = taper.schedule(1, rule="joint_guideline_2025")
     assert panel.schedule.equals(expected)
     [(x, _)] = drawn_steps(panel)
-    assert list(x[1:-1]) == [14, 28, 42, 56] and not np.array_equal(x, x_before)
+    assert list(x[1:-1]) == [14, 35, 63, 77] and not np.array_equal(x, x_before)
     assert table_rows(panel) == expected_rows(expected)
     assert panel.table.value != before_table
-    assert "no dose from day 56 (~8 weeks)" in panel.message_text and panel.message_text != before_msg
+    assert "no dose from day 77 (~11 weeks)" in panel.message_text and panel.message_text != before_msg
     assert "10% every 14 days" in panel.message_text
     assert panel.png != before_png
     assert panel.renders == 2
@@ -94,7 +98,7 @@ def test_rule_change_changes_lines_table_message_and_png(panel):
 def test_percent_controls_follow_the_rule(panel):
     rules = taper.rules()
     assert panel.percent.disabled and panel.interval.disabled  # the label rule
-    for name in ("joint_guideline_2025", "ashton"):
+    for name in ("joint_guideline_2025",):
         panel.rule.value = name
         row = rules.loc[name]
         assert not panel.percent.disabled and not panel.interval.disabled
@@ -161,7 +165,7 @@ def test_bad_constructor_arguments_raise_naming_them():
     with pytest.raises(ValueError, match="percent"):
         TaperPlanner(rule="label_panic", percent=10)
     with pytest.raises(ValueError, match="interval_days"):
-        TaperPlanner(rule="ashton", interval_days=28)
+        TaperPlanner(rule="joint_guideline_2025", interval_days=7)
     with pytest.raises(ValueError, match="cannot be made"):
         TaperPlanner(start_mg_per_day=0.375)  # needs ODTs
 
@@ -184,13 +188,12 @@ def test_compare_all_overlays_one_step_line_per_rule(panel):
     panel.compare_all.value = True
     names = taper.rule_names()
     steps = drawn_steps(panel)
-    assert len(steps) == len(names) == 3
+    assert len(steps) == len(names) == 2
     assert set(panel.shown) == set(names)
     colors = {line.get_color() for line in panel.artists["steps"]}
     assert colors == {tp.rule_color(n) for n in names}
     labels = sorted(t.get_text() for t in panel.artists["labels"] if t.get_text())
-    assert labels == sorted(["US label: stops day 12", "Ashton-derived: stops day 28 (~4 weeks)",
-                             "2025 guideline: stops day 56 (~8 weeks)"])
+    assert labels == sorted(["US label: stops day 12", "2025 guideline: stops day 77 (~11 weeks)"])
     compared = taper.compare(1.0)
     for _, row in compared.iterrows():
         assert f"{row.steps} steps, no dose from day {row.duration_days}" in panel.message_text
@@ -204,10 +207,10 @@ def test_compare_all_overlays_one_step_line_per_rule(panel):
 def test_days_versus_months_contrast_is_on_one_axis():
     panel = TaperPlanner(start_mg_per_day=4.0, rule="joint_guideline_2025", compare_all=True)
     stops = {name: s.attrs["duration_days"] for name, s in panel.shown.items()}
-    assert stops["label_panic"] == 48 and stops["joint_guideline_2025"] == 224
+    assert stops["label_panic"] == 48 and stops["joint_guideline_2025"] == 245
     x_lo, x_hi = panel.artists["ax_conc"].get_xlim()
     assert x_hi >= max(stops.values()) and x_lo < 0
-    assert "(~7 months)" in panel.message_text
+    assert "(~8 months)" in panel.message_text
 
 
 # --------------------------------------------------------------------------------------
@@ -260,21 +263,21 @@ def test_curve_input_is_checked():
 @pytest.mark.parametrize("start, rule, percent, interval, form", [
     (1.0, "label_panic", None, None, "tablet"),
     (2.5, "joint_guideline_2025", 7, 21, "tablet"),
-    (3.0, "ashton", 5, 14, "odt"),
+    (3.0, "joint_guideline_2025", 5, 14, "odt"),
 ])
 def test_table_rows_equal_the_schedule(start, rule, percent, interval, form):
     panel = TaperPlanner(start_mg_per_day=start, rule=rule, percent=percent, interval_days=interval, form=form)
     expected = taper.schedule(start, rule=rule, percent=percent, interval_days=interval, form=form)
     assert table_rows(panel) == expected_rows(expected)
     assert len(table_rows(panel)) == len(expected)
-    marked = [row[4].endswith("*") for row in table_rows(panel)]
+    marked = [row[6].endswith("*") for row in table_rows(panel)]
     assert marked == expected.larger_than_rule.tolist()
 
 
 def test_schedule_table_text_and_html_carry_the_notice():
-    table = tp.schedule_table(taper.schedule(1, rule="ashton"))
+    table = tp.schedule_table(taper.schedule(1, rule="joint_guideline_2025"))
     assert taper.NOTICE in repr(table) and taper.NOTICE in table._repr_html_()
-    assert "10% of the current dose every 7 days" in table.caption
+    assert "10% of the current dose every 14 days" in table.caption
     assert "* the strengths cannot make a smaller cut" in table.html
 
 
@@ -287,7 +290,7 @@ def test_results_are_cached_and_unchanged_axes_are_blitted():
     canvas_draw = panel.figure.canvas.draw
     panel.figure.canvas.draw = lambda *a, **k: (full_draws.append(1), canvas_draw(*a, **k))
     cached = len(panel._cache)
-    for name in ("joint_guideline_2025", "ashton", "label_panic"):
+    for name in ("joint_guideline_2025", "label_panic"):
         panel.rule.value = name  # default paces: every schedule is already in the cache
     assert len(panel._cache) == cached
     assert axes_draws == []  # the axes did not change: only the lines were redrawn
@@ -296,7 +299,7 @@ def test_results_are_cached_and_unchanged_axes_are_blitted():
     panel.start.value = 1.0  # limits seen before: their background is reused
     assert len(axes_draws) == 2
     assert full_draws == []  # the notice and the footer are never redrawn
-    assert panel.renders == 6
+    assert panel.renders == 5  # first render, two rules, two starting doses
 
 
 def test_fast_render_matches_a_full_draw():
@@ -314,7 +317,7 @@ def test_static_figure_compares_every_rule():
     fig = tp.taper_figure(1.0)
     artists = [t.get_text() for t in fig.figure.axes[0].texts]
     assert any("US label: stops day 12" in t for t in artists)
-    assert "stops on day 56 (~8 weeks)" in fig.alt and "stops on day 12" in fig.alt
+    assert "stops on day 77 (~11 weeks)" in fig.alt and "stops on day 12" in fig.alt
     assert taper.NOTICE in fig.alt and tp.ILLUSTRATIVE in fig.alt
     assert tp.ILLUSTRATIVE in [t.get_text() for t in fig.figure.axes[1].texts]
     assert fig._repr_png_().startswith(b"\x89PNG")

@@ -16,9 +16,8 @@ Two stacked axes share one time axis (days from the start of the taper):
   long half-life turns every step down into a slow glide over several days, and the level
   keeps falling for days after the last dose.
 
-The curve is computed by :func:`concentration_through_taper`, which superposes one
-:class:`clonaedu.regimens.Regimen` per step (linearity of the model) so a taper of any length
-costs about the same per step.
+The curve is computed by :func:`clonaedu.taper.concentration_through_taper` (model code lives in
+the model layer; the name is re-exported here for older callers).
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from matplotlib.patches import Polygon
 from matplotlib.text import Text
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
-from .. import dosing, pk, regimens, taper
+from .. import data, dosing, pk, taper
 from . import pk as pkplots
 from ._style import COLORS, ILLUSTRATIVE, StaticFigure, add_footer, house_style
 
@@ -55,6 +54,7 @@ __all__ = [
     "rule_color",
     "rule_label",
     "rule_short_name",
+    "schedule_card_html",
     "schedule_table",
     "set_taper_limits",
     "step_xy",
@@ -69,15 +69,9 @@ __all__ = [
 RULE_COLORS = {
     "label_panic": COLORS["vermillion"],
     "joint_guideline_2025": COLORS["blue"],
-    "ashton": COLORS["green"],
+    "diazepam_switch": COLORS["green"],
 }
 _SPARE_COLORS = (COLORS["purple"], COLORS["orange"], COLORS["sky"], COLORS["black"])
-#: days drawn before day 0, at steady state on the starting dose
-BEFORE_DAYS = 4
-#: contributions of a dose are dropped after this many terminal half-lives (2**-20 < 1e-6)
-_TAIL_HALF_LIVES = 20
-#: a point far to the right so a step or curve that has reached 0 runs to the axis end
-_FAR_DAY = 1e5
 #: axis ends (days) the time axis snaps to, so small changes keep the axes (and blitting)
 NICE_DAYS = (14, 21, 28, 42, 56, 84, 112, 168, 224, 336, 448, 672, 896, 1344, 1792)
 _TICK_STEPS = (1, 2, 7, 14, 28, 56, 84, 112, 168, 224)
@@ -97,7 +91,7 @@ def rule_color(rule: str) -> str:
 
 def rule_short_name(rule: str) -> str:
     """The rule's title up to its colon (``data/taper_rules.csv``): "US label, panic disorder",
-    "2025 Joint Clinical Practice Guideline", "Ashton Manual (via NICE CKS)"."""
+    "2025 Joint Clinical Practice Guideline"."""
     titles = _titles()
     if rule not in titles:
         raise ValueError(f"unknown rule {rule!r}; known rules: {', '.join(sorted(titles))}")
@@ -110,138 +104,14 @@ def _titles() -> dict[str, str]:
     return {str(k): str(v) for k, v in taper.rules()["title"].items()}
 
 
-def dose_clock_times() -> tuple[str, str]:
-    """Clock times of the morning and the bedtime dose, from the course's example regimen with
-    a larger bedtime dose (``morning_bedtime_1mg`` in ``data/regimen_examples.csv``)."""
-    times = regimens.examples().loc["morning_bedtime_1mg", "clock_times"]
-    return str(times[0]), str(times[-1])
-
-
-# -- the model curve ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TaperCurve:
-    """Illustrative plasma concentration through one taper schedule.
-
-    ``t_days`` (days from the start of the taper; negative = before it, at steady state) and
-    ``conc_ng_ml`` (ng/mL, same length); ``step_means_ng_ml``: the mean level over the last
-    day of each step (the starting dose first), showing where each step settles. The
-    schedule's own numbers come along for drawing without touching the DataFrame again:
-    ``rule``, ``start_mg_per_day``, ``stop_day`` (first day without a dose) and ``step_x`` /
-    ``step_y`` (:func:`step_xy`). For drawing at any time scale, the curve is also summarised
-    per day (midnight to midnight): ``day_mid_days`` (the middle of each day), ``day_min_ng_ml``,
-    ``day_max_ng_ml`` (the lowest and highest level that day: the swing between doses) and
-    ``day_mean_ng_ml`` (the day's average level).
-    """
-
-    t_days: np.ndarray
-    conc_ng_ml: np.ndarray
-    step_means_ng_ml: tuple[float, ...]
-    params_name: str
-    half_life_h: float
-    rule: str
-    start_mg_per_day: float
-    stop_day: float
-    step_x: np.ndarray
-    step_y: np.ndarray
-    day_mid_days: np.ndarray
-    day_min_ng_ml: np.ndarray
-    day_max_ng_ml: np.ndarray
-    day_mean_ng_ml: np.ndarray
-
-    @property
-    def peak_ng_ml(self) -> float:
-        return float(self.conc_ng_ml.max())
-
-
-def _resolution_h(span_days: float) -> float:
-    """Sampling step (h): fine enough to show the twice-daily ripple on short tapers, coarser
-    on tapers of many months (where one day is about a pixel)."""
-    if span_days <= 100:
-        return 0.5
-    if span_days <= 250:
-        return 1.0
-    return 2.0
-
-
-def concentration_through_taper(schedule: pd.DataFrame, params: pk.Params | None = None, *,
-                                before_days: float = BEFORE_DAYS, after_days: float | None = None,
-                                step_h: float | None = None) -> TaperCurve:
-    """Illustrative plasma concentration (ng/mL) through a :func:`clonaedu.taper.schedule`.
-
-    Each row of the schedule is taken for its interval as a morning and a bedtime dose (clock
-    times from :func:`dose_clock_times`), each step as a :class:`~clonaedu.regimens.Regimen`
-    whose curve (:func:`clonaedu.pk.concentration`) is added from the step's first day (the
-    model is linear in dose, so the sum is the curve of the whole schedule). Before day 0 the
-    starting dose has been taken for 20 terminal half-lives, so day 0 starts at steady state;
-    a dose's contribution is dropped 20 half-lives after it (less than a millionth of its peak).
-
-    ``before_days`` / ``after_days``: days drawn before day 0 and after the day the schedule
-    stops (default: 5 terminal half-lives, when the level is about 3% of where it was);
-    ``step_h``: sampling step in hours, a divisor of 24 (default: 0.5 h for short tapers, up to
-    2 h for long ones). Illustrative model, not a prediction for any patient. Sources: those of the
-    parameters (``data/pk_parameters.csv``) and of the schedule's rule.
-    """
-    if not isinstance(schedule, pd.DataFrame) or "rule" not in schedule.attrs:
-        raise ValueError("schedule must be a table returned by clonaedu.taper.schedule()")
-    p = params if params is not None else pk.Params.default()
-    half_life_d = p.terminal_half_life_h / 24.0
-    tail_d = math.ceil(_TAIL_HALF_LIVES * half_life_d)
-    interval = int(schedule.attrs["interval_days"])
-    # plain arrays once: every column access on a DataFrame with attrs copies the attrs
-    days = schedule["day"].to_numpy(float)
-    mornings = schedule["morning_mg"].to_numpy(float)
-    evenings = schedule["evening_mg"].to_numpy(float)
-    duration = float(days[-1])
-    after = 5 * half_life_d if after_days is None else float(after_days)
-    if not (math.isfinite(before_days) and before_days >= 0 and math.isfinite(after) and after >= 0):
-        raise ValueError("before_days and after_days must be finite and not negative")
-    if before_days != int(before_days):
-        raise ValueError(f"before_days must be a whole number of days, got {before_days!r}")
-    end = duration + math.ceil(after)  # whole days, so the daily summary covers full days
-    dt_h = _resolution_h(end + before_days) if step_h is None else float(step_h)
-    if not (math.isfinite(dt_h) and dt_h > 0 and abs(24.0 / dt_h - round(24.0 / dt_h)) < 1e-9):
-        raise ValueError(f"step_h must be a positive number of hours that divides a day (0.5, 1, 2, ...), "
-                         f"got {step_h!r}")
-    t_h = np.arange(-before_days * 24.0, end * 24.0 + dt_h / 2, dt_h)
-    conc = np.zeros_like(t_h)
-    clock = dose_clock_times()
-    n_steps = len(days) - 1  # the last row (0 mg/day) takes no dose
-    segments = [(-float(tail_d), tail_d, mornings[0], evenings[0])]
-    segments += [(days[k], interval, mornings[k], evenings[k]) for k in range(n_steps)]
-    for start_d, n_days, morning, evening in segments:
-        times = [c for c, d in zip(clock, (morning, evening)) if d > 0]
-        doses = [d for d in (morning, evening) if d > 0]
-        if not doses:
-            continue
-        reg = regimens.Regimen.daily_at(times, doses, days=int(n_days))
-        lo, hi = start_d * 24.0, (start_d + n_days + tail_d) * 24.0
-        i, j = np.searchsorted(t_h, [lo, hi])
-        if j > i:
-            conc[i:j] += pk.concentration(reg, t_h[i:j] - lo, p)
-    t_days = t_h / 24.0
-    means = []
-    for k in range(n_steps):
-        i, j = np.searchsorted(t_days, [days[k + 1] - 1, days[k + 1]])
-        means.append(round(float(conc[i:j].mean()), 4) if j > i else math.nan)
-    totals = schedule["daily_total_mg"].to_numpy(float)
-    step_x, step_y = _step_xy(days, totals, BEFORE_DAYS)
-    per_day = round(24.0 / dt_h)
-    n_days = int(before_days + end)
-    blocks = conc[: n_days * per_day].reshape(n_days, per_day)  # midnight to midnight
-    mids = np.arange(n_days) - before_days + 0.5
-    return TaperCurve(t_days, conc, tuple(means), p.name, p.terminal_half_life_h, str(schedule.attrs["rule"]),
-                      float(totals[0]), duration, step_x, step_y, mids, blocks.min(axis=1), blocks.max(axis=1),
-                      blocks.mean(axis=1))
-
-
-def step_xy(schedule: pd.DataFrame, before_days: float = BEFORE_DAYS) -> tuple[np.ndarray, np.ndarray]:
-    """x (days) and y (mg/day) to draw a schedule's daily total as steps (``steps-post``): the
-    starting dose from ``-before_days``, each step from its day, 0 from the stop onwards."""
-    return _step_xy(schedule["day"].to_numpy(float), schedule["daily_total_mg"].to_numpy(float), before_days)
-
-
-def _step_xy(days: np.ndarray, totals: np.ndarray, before_days: float) -> tuple[np.ndarray, np.ndarray]:
-    return np.r_[-before_days, days[1:], _FAR_DAY], np.r_[totals, 0.0]
+# -- the model curve lives in clonaedu.taper (model code never lives in plots) -----------------
+# re-exported here so existing callers keep working
+TaperCurve = taper.TaperCurve
+concentration_through_taper = taper.concentration_through_taper
+step_xy = taper.step_xy
+dose_clock_times = taper.dose_clock_times
+BEFORE_DAYS = taper.BEFORE_DAYS
+_FAR_DAY = taper._FAR_DAY
 
 
 # -- axes ---------------------------------------------------------------------------------------
@@ -396,13 +266,13 @@ def set_taper_limits(artists: dict, limits: tuple[float, float, float]) -> None:
     artists["maximum_label"].set_visible(visible)
 
 
-_SHORT_NAMES = {"label_panic": "US label", "joint_guideline_2025": "2025 guideline", "ashton": "Ashton-derived"}
+_SHORT_NAMES = {"label_panic": "US label", "joint_guideline_2025": "2025 guideline"}
 #: heights (fraction of the schedule axes) of the stop labels: the longest taper lowest
 LABEL_ROWS = (0.75, 0.85, 0.95)
 
 
 def rule_label(rule: str) -> str:
-    """A short name for direct labels ("US label", "2025 guideline", "Ashton-derived")."""
+    """A short name for direct labels ("US label", "2025 guideline")."""
     return _SHORT_NAMES.get(rule, rule_short_name(rule))
 
 
@@ -460,8 +330,10 @@ def update_taper_axes(artists: dict, curves: list[TaperCurve], *, highlight: str
 
 
 # -- the table ----------------------------------------------------------------------------------
-_HEADERS = ("day", "morning (mg)", "bedtime (mg)", "daily total (mg/day)", "cut from previous step",
-            "morning: tablets", "bedtime: tablets")
+_HEADERS = ("day", "days at this dose", "drug", "morning (mg)", "bedtime (mg)", "daily total (mg/day)",
+            "cut from previous step", "morning: tablets", "bedtime: tablets")
+#: the card's own line under the notice (issue 16: "illustrative, not a plan for a patient")
+CARD_LINE = "Illustrative schedule for teaching, not a plan for a patient."
 
 
 class ScheduleTable:
@@ -479,16 +351,21 @@ class ScheduleTable:
         pace = (f"{a['percent']:g}% of the current dose every {a['interval_days']} days" if a["percent"] is not None
                 else f"{a['step_mg_per_dose']:g} mg off each dose every {a['interval_days']} days")
         form = "tablets (0.5 mg scored, 1 mg, 2 mg)" if a["form"] == "tablet" else "ODTs (never split)"
-        return (f"{rule_short_name(a['rule'])}: {pace}, from {a['start_mg_per_day']:g} mg/day with {form}; "
+        switch = (f", switched to diazepam {a['equivalence']['chosen_mg']:g} mg/day" if a.get("switch") else "")
+        return (f"{rule_short_name(a['rule'])}: {pace}, from {a['start_mg_per_day']:g} mg/day with {form}{switch}; "
                 f"{a['steps']} steps, no dose from day {a['duration_days']}.")
 
     def rows(self) -> list[tuple[str, ...]]:
         """The table's cells as text, one tuple per schedule row (in order)."""
         out = []
         for r in self.schedule.itertuples():
-            cut = "" if pd.isna(r.cut_percent) else f"{r.cut_percent:g}%" + (" *" if r.larger_than_rule else "")
-            out.append((f"{r.day:g}", f"{r.morning_mg:g}", f"{r.evening_mg:g}", f"{r.daily_total_mg:g}", cut,
-                        r.morning_tablets, r.evening_tablets))
+            if pd.isna(r.cut_percent):
+                cut = "switch" if r.step > 0 else ""
+            else:
+                cut = f"{r.cut_percent:g}%" + (" *" if r.larger_than_rule else "")
+            held = "" if r.daily_total_mg == 0 else f"{r.hold_days:g}"
+            out.append((f"{r.day:g}", held, r.drug, f"{r.morning_mg:g}", f"{r.evening_mg:g}", f"{r.daily_total_mg:g}",
+                        cut, r.morning_tablets, r.evening_tablets))
         return out
 
     @property
@@ -514,8 +391,35 @@ class ScheduleTable:
 
 
 def schedule_table(schedule: pd.DataFrame) -> ScheduleTable:
-    """The schedule table (day, morning, bedtime, daily total, cut %, tablets) with its notice."""
+    """The schedule table (day, days at the dose, drug, morning, bedtime, daily total, cut %,
+    tablets) with its notice."""
     return ScheduleTable(schedule)
+
+
+def schedule_card_html(schedule: pd.DataFrame) -> str:
+    """A printable schedule card: a complete, self-contained HTML page (no outside files) with
+    the teaching notice, "illustrative, not a plan for a patient", the schedule table, its
+    remarks and the sources, for printing from a browser. Teaching material, never a plan."""
+    table = ScheduleTable(schedule)
+    a = schedule.attrs
+    flags = "".join(f"<li>{html.escape(f)}.</li>" for f in a.get("flags", ()))
+    sources = "".join(f"<li>{html.escape(data.cite(sid))}</li>" for sid in a.get("source_ids", ()))
+    withdrawal = html.escape(a.get("if_withdrawal", ""))
+    notice = html.escape(taper.NOTICE)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>Taper schedule card: {html.escape(rule_short_name(a['rule']))}</title>"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:1.5em auto;color:#111}"
+        ".notice{border:2px solid #B24000;padding:.6em;font-weight:bold}"
+        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 8px;text-align:left}"
+        "@media print{.notice{border-width:3px}}</style></head><body>"
+        f'<p class="notice" role="note">{notice}<br>{html.escape(CARD_LINE)}</p>'
+        f"<h1>Taper schedule card</h1>{table.html}"
+        f"<h2>What the source says if withdrawal appears</h2><p>{withdrawal} ({html.escape(a['rule'])}: "
+        f"{html.escape(', '.join(a.get('source_ids', ())[:1]))})</p>"
+        f"<h2>Remarks</h2><ul>{flags}</ul><h2>Sources</h2><ul>{sources}</ul>"
+        f'<p class="notice">{notice}<br>{html.escape(CARD_LINE)}</p></body></html>\n'
+    )
 
 
 # -- whole figures ------------------------------------------------------------------------------
