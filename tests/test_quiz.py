@@ -510,6 +510,7 @@ def _rules_compared():
     c = taper.compare(1)
     label, guideline = c.loc["label_panic"], c.loc["joint_guideline_2025"]
     assert guideline.steps == label.steps == 4
+    assert guideline.largest_pace_before_stop <= 25  # the guideline schedule keeps the guideline's pace
     assert taper.compare(1, form="odt").loc["joint_guideline_2025", "duration_days"] > guideline.duration_days
     return f"Label about {label.duration_days} days, guideline about {guideline.duration_days / 7:g} weeks"
 
