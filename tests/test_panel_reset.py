@@ -24,6 +24,8 @@ def _other_value(control):
     option, the opposite of a toggle)."""
     if isinstance(control, (widgets.ToggleButton, widgets.Checkbox)):
         return not control.value
+    if isinstance(control, widgets.Text):  # custom regimen fields: another valid entry
+        return {"08:00": "07:00, 23:00", "0.5": "0.25, 0.75"}.get(control.value.split(",")[0], "08:00")
     if control.has_trait("options"):
         values = [o[1] if isinstance(o, tuple) else o for o in control.options]
         others = [v for v in values if v != control.value]

@@ -196,3 +196,121 @@ def test_reset_clears_the_pin_and_the_band(single):
     single.reset()
     assert single.pinned is None and not single.show_band.value and single.unpin.disabled
     assert single.png == first_png and single.message.value == first_message
+
+
+# -- custom regimen, edits on any regimen, band, no therapeutic window (regimen panel) -------------
+def _all_descriptions(panel):
+    from clonaedu.panels._base import _value_controls
+    return [c.description for c in _value_controls(panel._controls, buttons=True)] + [panel.reset_button.description]
+
+
+def test_regimen_controls_have_distinct_names(regimen_panel):
+    names = _all_descriptions(regimen_panel)
+    assert len(names) == len(set(names)), names
+    assert regimen_panel.edit.description == "Missed or late dose"
+
+
+def test_initial_message_is_unchanged_and_the_no_window_note_is_visible(regimen_panel):
+    assert regimen_panel.message_text == "Illustrative model, not a prediction for any patient."
+    assert regimen_panel.note in regimen_panel.children
+    note = regimen_panel.note.value
+    assert "No therapeutic range is drawn." in note and "no accepted range of blood levels" in note
+    assert "every 3 days until seizures are controlled" in note  # the label's wording, from the data
+
+
+def test_custom_regimen_starts_three_times_daily_as_the_label_gives_seizure_dosing(regimen_panel):
+    p = regimen_panel
+    assert (p.custom_times.value, p.custom_doses.value) == ("08:00, 14:00, 20:00", "0.5")
+    p.regimen_a.value = "custom"
+    t = np.linspace(0, 7 * 24, 1200)
+    expected = regimens.Regimen.daily_at(["08:00", "14:00", "20:00"], 0.5, days=8)
+    assert np.allclose(p.lines[0].get_data()[1], pk.concentration(expected, t))
+    assert "Custom regimen: 0.5 mg at 08:00, 14:00, 20:00 (1.5 mg/day)." in p.message_text
+    assert p.metrics.loc["A", "mg_per_day"] == 1.5
+    assert p.metrics.loc["A", "regimen"] == "custom: 0.5 mg at 08:00, 14:00, 20:00"
+
+
+def test_custom_regimen_with_unequal_doses_and_clock_times(regimen_panel):
+    p = regimen_panel
+    p.regimen_c.value = "custom"
+    p.custom_times.value = "22:00, 07:30"
+    p.custom_doses.value = "0.75, 0.25"
+    expected = regimens.Regimen.daily_at(["22:00", "07:30"], [0.75, 0.25], days=8)
+    t = np.linspace(0, 7 * 24, 1200)
+    assert np.allclose(p.lines[2].get_data()[1], pk.concentration(expected, t))
+    assert "0.25 mg at 07:30, 0.75 mg at 22:00 (1 mg/day)" in p.message_text
+
+
+def test_custom_regimen_above_the_labelled_maximum_is_flagged(regimen_panel):
+    p = regimen_panel
+    p.regimen_a.value = "custom"
+    p.custom_doses.value = "2"
+    assert "⚠ 6 mg/day is above the labelled maximum for panic disorder (4 mg/day)" in p.message_text
+    assert "color:#B24000" in p.message.value
+    p.custom_doses.value = "8"
+    assert "⚠ 24 mg/day is above every labelled maximum" in p.message_text
+
+
+def test_unusable_custom_text_is_explained_not_drawn(regimen_panel):
+    p = regimen_panel
+    p.regimen_a.value = "custom"
+    p.custom_times.value = "8 o'clock"
+    assert len(p.lines[0].get_xdata()) == 0
+    assert "⚠ Custom regimen not drawn:" in p.message_text and "is not a clock time" in p.message_text
+    assert list(p.metrics.index) == ["B", "C"]
+    p.custom_times.value = "08:00"
+    assert len(p.lines[0].get_xdata()) > 0 and "not drawn" not in p.message_text
+
+
+def test_a_missed_dose_on_regimen_b_changes_only_b(regimen_panel):
+    p = regimen_panel
+    a_before, b_before = p.lines[0].get_data()[1].copy(), p.lines[1].get_data()[1].copy()
+    p.edit.value = "skip one dose"
+    p.edit_regimen.value = "B"
+    p.edit_day.value = 3
+    p.edit_dose.value = 2  # the 20:00 dose
+    assert p.edit_dose.max == 2
+    assert np.array_equal(p.lines[0].get_data()[1], a_before)
+    reg = regimens.example("bid_0_5mg", days=8)
+    index = int(np.searchsorted(reg.times_h, 2 * 24.0)) + 1
+    t = np.linspace(0, 7 * 24, 1200)
+    assert np.allclose(p.lines[1].get_data()[1], pk.concentration(reg.skip(index), t))
+    assert np.allclose(p.usual.get_data()[1], b_before)
+    assert p.usual.get_color() == p.lines[1].get_color()
+    assert "Regimen B: the second dose on day 3 is skipped." in p.message_text
+
+
+def test_edit_on_a_regimen_not_shown_says_so(regimen_panel):
+    p = regimen_panel
+    p.regimen_c.value = "(none)"
+    p.edit.value = "take one dose late"
+    p.edit_regimen.value = "C"
+    assert "Regimen C is not shown, so no dose is edited." in p.message_text
+    assert len(p.usual.get_xdata()) == 0
+
+
+def test_late_dose_on_the_custom_regimen(regimen_panel):
+    p = regimen_panel
+    p.regimen_a.value = "custom"
+    p.edit.value = "take one dose late"
+    p.edit_dose.value = 3  # 20:00, next dose at 08:00 the day after
+    p.late_h.value = 6
+    assert p.edit_dose.max == 3
+    assert "Regimen A: the third dose on day 5 is taken 6 h late." in p.message_text
+
+
+def test_regimen_band_shows_how_people_differ_on_regimen_a(regimen_panel):
+    p = regimen_panel
+    assert not p.band.get_visible()
+    p.show_band.value = True
+    assert p.band.get_visible()
+    t = np.linspace(0, 7 * 24, 1200)
+    band = pk.population_band(regimens.example("bedtime_1mg", days=8), t, n=200, seed=0)
+    assert np.allclose(p.band.get_xy()[:1200, 1], band.high)
+    assert "Shaded band: 90 of 100 virtual adults taking regimen A" in p.message_text
+    assert p.ax.get_ylim()[1] >= band.high.max()
+    p.regimen_a.value = "bid_0_5mg"  # the band follows regimen A
+    band_b = pk.population_band(regimens.example("bid_0_5mg", days=8), t, n=200, seed=0)
+    assert np.allclose(p.band.get_xy()[:1200, 1], band_b.high)
+    p.show_band.value = False
+    assert not p.band.get_visible() and "Shaded band" not in p.message_text
