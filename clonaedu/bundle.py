@@ -12,16 +12,18 @@ folder and one zip, so nobody needs Python to use it (``clonaedu bundle --out DI
                                        speaker notes: press S)
     DIR/worksheets/NN_name.html        printable predict worksheets: predict (sketch or write), then check
     DIR/facilitator/cases.html         the cases: timings, discussion prompts and expected answers
+    DIR/pages/                         every panel as a kernel-free HTML page (clonaedu.pages), for an
+                                       LMS or a room without a network
     DIR/manifest.json                  every file, and how long the build took
     DIR.zip                            the same folder, zipped (attach it to a release or a course page)
 
 Built from the notebooks as saved (their outputs) and the course's data; nothing is fetched from the
 network, and nothing in the bundle loads anything from outside its folder.
 
-Hooks for later parts: :data:`EXTRA_PARTS` holds further ``(folder, title, builder)`` entries; each
-``builder(folder_path) -> list[Path]`` writes into its own folder and is listed in the index (for
-example kernel-free panel pages). The case facilitator guide uses :mod:`clonaedu.cases` when it
-exists (``case_ids()``/``unfold()``) and otherwise the case sections of the cases notebook.
+Hook for later parts: :data:`EXTRA_PARTS` holds further ``(folder, title, builder)`` entries; each
+``builder(folder_path)`` writes into its own folder and is linked from the index. The case facilitator guide reads the case data
+(:mod:`clonaedu.casebook`: stages, questions from the bank, consequences, final task and model
+answer) and, where that module is absent, the case sections of the cases notebook.
 """
 
 from __future__ import annotations
@@ -115,22 +117,49 @@ def worksheet_html(nb: slides.NotebookParts) -> str:
     return _page(f"{nb.title}: predict worksheet", "\n".join(body))
 
 
-def _cases_from_library():
-    """``[(title, stages)]`` from clonaedu.cases when it exists (the helper building it may not
-    have landed); None otherwise. Each stage: (heading, text, expected answer or "")."""
-    if importlib.util.find_spec("clonaedu.cases") is None:
-        return None
-    from . import cases  # noqa: PLC0415  (optional module)
+#: suggested minutes for a question stage and for a case's final written task
+STAGE_MINUTES = 4
+TASK_MINUTES = 8
 
-    out = []
-    for case_id in cases.case_ids():
-        stages = []
-        for stage in cases.unfold(case_id):
-            get = (lambda k, s=stage: getattr(s, k, None) if not isinstance(s, dict) else s.get(k))
-            stages.append((str(get("title") or get("heading") or ""), str(get("text") or get("prompt") or ""),
-                           str(get("answer") or get("expected") or get("feedback") or "")))
-        out.append((str(case_id), stages))
-    return out
+
+def _casebook():
+    """The cases as data (:func:`clonaedu.casebook.casebook`), or None where that module is not
+    in this version of the course (the guide then falls back to the cases notebook)."""
+    if importlib.util.find_spec("clonaedu.casebook") is None:
+        return None
+    from . import casebook
+
+    return casebook.casebook()
+
+
+def _case_guide(cases: dict) -> list[str]:
+    from . import quiz
+
+    e = html.escape
+    bank = quiz.bank()
+    body = []
+    for case in sorted(cases.values(), key=lambda c: c.order):
+        questions = [s for s in case.stages if s.question_id]
+        minutes = STAGE_MINUTES * len(questions) + TASK_MINUTES * (len(case.stages) - len(questions))
+        body.append(f'<h2 id="{e(case.case_id)}">{e(case.title)} <small>(about {minutes} minutes)</small></h2>'
+                    f"<p><i>{e(case.setting)}</i></p>{_md(case.introduction)}")
+        for stage in case.stages:
+            body.append(f"<h3>Stage {stage.number}: {e(stage.title)} "
+                        f"<small>(about {STAGE_MINUTES if stage.question_id else TASK_MINUTES} minutes)</small></h3>"
+                        f"{_md(stage.information)}")
+            if stage.question_id:
+                q = bank.get(stage.question_id)
+                body.append(f"<p><b>Ask:</b> {e(q.prompt)}</p>"
+                            f'<div class="answer"><b>Expected</b><p>{e(q.answer_text)}. {e(q.explanation)}</p>'
+                            f"<p><b>Then reveal:</b> {e(stage.consequence or '')}</p></div>")
+            else:
+                body.append(f"<p><b>Task:</b> {e(stage.task or '')}</p>"
+                            f'<div class="answer"><b>Expected</b>{_md(stage.model_answer or "")}</div>')
+        body.append("<h3>Discussion prompts</h3><ul>"
+                    "<li>What would you monitor, and what would you tell the patient or family?</li>"
+                    "<li>When would you escalate, and to whom? What would you <i>not</i> do on your own?</li>"
+                    "<li>Which source (a label section, a guideline) supports your answer?</li></ul>")
+    return body
 
 
 def facilitator_html(cases_nb: slides.NotebookParts | None) -> str:
@@ -141,12 +170,12 @@ def facilitator_html(cases_nb: slides.NotebookParts | None) -> str:
             "<p>Run each case in small groups: read the stem aloud, give groups the time shown to commit to a "
             "prediction, then reveal the next stage or open the panel. Expected answers are for you; ask groups "
             "to justify theirs from the label or the figure before you share them.</p>"]
-    library = _cases_from_library()
-    if library:
-        for title, stages in library:
-            body.append(f"<h2>{e(title)}</h2>")
-            for heading, text, answer in stages:
-                body.append(f"<h3>{e(heading)}</h3>{_md(text)}" + (f'<div class="answer"><b>Expected</b>{_md(answer)}</div>' if answer else ""))
+    cases = _casebook()
+    if cases:
+        body.append(f"<p>{len(cases)} cases, from the course's case data (the same cases as the cases notebook). "
+                    f"Suggested time: about {STAGE_MINUTES} minutes a question stage and {TASK_MINUTES} for the "
+                    "written task at the end.</p>")
+        body += _case_guide(cases)
         return _page("clonaedu: facilitator guide for the cases", "\n".join(body))
     if cases_nb is None:
         body.append("<p><i>No cases notebook found.</i></p>")
@@ -190,7 +219,8 @@ def _index(out: Path, notebooks, handouts, extra) -> str:
         rows.append(f"<tr><td>{e(nb.title)}</td><td><a href=\"slides/{stem}.html\">slides</a></td>"
                     f"<td><a href=\"handouts/{stem}.html\">HTML</a>" + (f" · <a href=\"handouts/{pdf.name}\">PDF</a>" if pdf else "")
                     + f"</td><td><a href=\"worksheets/{stem}.html\">worksheet</a></td></tr>")
-    extra_rows = "".join(f"<li><a href=\"{e(folder)}/\">{e(title)}</a></li>" for folder, title, _ in extra)
+    extra_rows = "".join(f"<li><a href=\"{e(folder)}/index.html\">{e(title)}</a></li>" if (out / folder / "index.html").exists()
+                         else f"<li><a href=\"{e(folder)}/\">{e(title)}</a></li>" for folder, title, _ in extra)
     body = f"""<h1>clonaedu: instructor bundle</h1>
 {_notice()}
 <p>Everything here opens in a browser with no network and no Python: copy the folder (or the zip) to a USB
@@ -212,10 +242,11 @@ stick, a shared drive or your course page.</p>
 
 
 def build_bundle(out_dir: str | os.PathLike, *, pdf: bool | None = None, notebooks=None,
-                 log: Callable[[str], None] = print) -> Bundle:
+                 pages: bool | list[str] = True, log: Callable[[str], None] = print) -> Bundle:
     """Build the bundle into ``out_dir`` (emptied first if it is a previous bundle) and
     ``out_dir.zip``. ``pdf`` as for :func:`clonaedu.export.build_handouts` (None: PDFs when
-    Chromium is found). ``notebooks`` limits the notebooks (paths; default: every one)."""
+    Chromium is found). ``notebooks`` limits the notebooks (paths; default: every one).
+    ``pages``: the kernel-free panel pages (True: all, a list: those slugs, False: none)."""
     from . import quiz
 
     start = time.perf_counter()
@@ -267,11 +298,18 @@ def build_bundle(out_dir: str | os.PathLike, *, pdf: bool | None = None, noteboo
     (out / "facilitator").mkdir()
     (out / "facilitator" / "cases.html").write_text(facilitator_html(cases_nb), encoding="utf-8")
 
-    for folder, _title, builder in EXTRA_PARTS:
+    parts_list = list(EXTRA_PARTS)
+    if pages and importlib.util.find_spec("clonaedu.pages") is not None:
+        from . import pages as panel_pages
+
+        slugs = None if pages is True else list(pages)
+        parts_list.insert(0, ("pages", "Every panel as a page that needs no kernel (for the LMS, or no network)",
+                              lambda folder: panel_pages.build(folder, slugs, log=None)))
+    for folder, _title, builder in parts_list:
         (out / folder).mkdir(parents=True, exist_ok=True)
         builder(out / folder)
 
-    (out / "index.html").write_text(_index(out, parsed, handouts, EXTRA_PARTS), encoding="utf-8")
+    (out / "index.html").write_text(_index(out, parsed, handouts, parts_list), encoding="utf-8")
     files = sorted(p for p in out.rglob("*") if p.is_file())
     seconds = time.perf_counter() - start
     manifest = {"notice": NOTICE, "build_seconds": round(seconds, 1),

@@ -4,6 +4,7 @@ loaded from outside its folder, and slide decks short enough to project."""
 from __future__ import annotations
 
 import html
+import importlib.util
 import ipaddress
 import re
 import socket
@@ -17,6 +18,8 @@ import pytest
 from clonaedu import bundle, cli, export, quiz, slides
 
 NOTEBOOKS = export.notebook_paths()
+#: one kernel-free page is enough to show the bundle carries them (all of them take ~30 s more)
+PAGE = "02_single_dose" if importlib.util.find_spec("clonaedu.pages") else None
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,8 @@ def built(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setattr(socket.socket, "connect", guarded)
     try:
-        made = bundle.build_bundle(tmp_path_factory.mktemp("b") / "clonaedu-instructor", pdf=False, log=lambda _: None)
+        made = bundle.build_bundle(tmp_path_factory.mktemp("b") / "clonaedu-instructor", pdf=False,
+                                   pages=[PAGE], log=lambda _: None)
     finally:
         mp.undo()
     assert attempts == []
@@ -134,14 +138,27 @@ def test_worksheets_ask_every_prompt_and_give_no_answers(built):
 
 
 def test_the_facilitator_guide_has_the_cases_with_expected_answers_and_timings(built):
+    from clonaedu import casebook
+
     page = _text(built.folder / "facilitator" / "cases.html")
-    cases_nb = slides.parts(next(p for p in NOTEBOOKS if "case" in p.stem))
-    cases = [s for s in cases_nb.sections if re.match(r"(?i)case\b", s.heading)]
+    cases = casebook.casebook()
     assert cases
-    for case in cases:
-        assert html.escape(case.heading) in page
-    assert page.count("<b>Expected</b>") >= len(cases)
-    assert "minutes a case" in page and "Discussion prompts" in page
+    for case in cases.values():
+        assert f'id="{case.case_id}"' in page and html.escape(case.title) in page
+        for stage in case.stages:
+            assert html.escape(stage.title) in page
+            if stage.model_answer:  # the written task's model answer, for the facilitator
+                assert slides.plain(stage.model_answer)[:40] in slides.plain(page)
+    stages = sum(len(c.stages) for c in cases.values())
+    assert page.count("<b>Expected</b>") == stages
+    assert page.count("minutes)</small>") == len(cases) + stages and "Discussion prompts" in page
+
+
+def test_the_kernel_free_pages_are_in_the_bundle(built):
+    if PAGE is None:
+        pytest.skip("clonaedu.pages is not in this version of the course")
+    assert (built.folder / "pages" / f"{PAGE}.html").stat().st_size > 10_000
+    assert 'href="pages/index.html"' in _text(built.folder / "index.html")
 
 
 def test_nothing_in_the_bundle_loads_from_outside_its_folder(built):
