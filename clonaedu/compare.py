@@ -370,7 +370,7 @@ def times_to_peak(
     """Time to peak plasma concentration after an oral dose, in hours, where sourced.
 
     Columns: ``drug``, ``low_h``, ``high_h``, ``note``, ``source_id``, ``status``. Today only
-    clonazepam is verified (1 to 4 h, US label ``fda_klonopin_pk_label``); alprazolam and
+    clonazepam is verified (1 to 4 h, US label ``fda_klonopin_2023``); alprazolam and
     lorazepam rows are unverified. Plasma peak is not the same as onset of effect.
     """
     rows = _filter(_table("benzodiazepines", dataset), include_unverified)

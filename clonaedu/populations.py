@@ -23,7 +23,11 @@ totals; above a labelled maximum is flagged, never refused), :func:`dose_compari
 state metrics per daily total) and :func:`steady_state_curve`.
 
 Rows marked ``unverified`` (wording from memory, not seen in any stored copy of the source)
-stay in the tables but are left out of what these functions return unless asked for.
+stay in the tables but are left out of what these functions return unless asked for;
+``verified`` and ``verified_secondary`` rows (read in the source, or in a reproduction or summary
+of it: the ``verification`` column says which text) are the course's statements. A preset stands
+only for what its source studied: ``induced_clearance`` is phenytoin's (khoo1980); the label's
+other inducers and the CYP3A inhibitors get the label's statement and no curve.
 Everything from the PK model is illustrative, never a prediction for a patient.
 Educational material, not medical advice.
 """
@@ -44,7 +48,7 @@ from . import data, dosing, pk
 from .regimens import Regimen
 
 __all__ = [
-    "MIN_DOSES", "MAX_DOSES", "SCHEDULES",
+    "MIN_DOSES", "MAX_DOSES", "SCHEDULES", "COURSE_STATUSES",
     "trial", "doses_studied", "trial_findings", "trial_summary", "benefit_plateau_mg_per_day",
     "adverse_rise_mg_per_day",
     "Factor", "factors", "factor", "statements", "params_for", "PresetComparison", "compare_with_typical",
@@ -52,6 +56,8 @@ __all__ = [
     "trial_table", "overview_table", "statement_table",
 ]
 
+#: Statuses whose rows are the course's statements (``unverified`` rows stay in the data only).
+COURSE_STATUSES = ("verified", "verified_secondary")
 #: A dose comparison shows at least two and at most five daily totals side by side.
 MIN_DOSES, MAX_DOSES = 2, 5
 #: Doses per day offered for comparisons, with their words (the label gives panic-disorder
@@ -200,6 +206,28 @@ class Factor:
         return self.preset is not None
 
     @property
+    def verified(self) -> bool:
+        """True when the direction was read in its source or a copy of it (not from memory)."""
+        return self.status in COURSE_STATUSES
+
+    @property
+    def no_curve_reason(self) -> str | None:
+        """Why no second curve is drawn, in a few plain words (None when one is drawn): the
+        panel's caption. A sourced direction without a sourced size (other inducers, CYP3A
+        inhibitors) says which way the level is expected to move."""
+        if self.preset is not None:
+            return None
+        if self.direction == "added_effect":
+            return "Same level, added effect: the danger is not a higher level, so the curves do not differ."
+        if self.direction in ("lower_clearance", "higher_clearance"):
+            if not self.verified:
+                return "No curve drawn: no verified source gives the direction or size of this change."
+            way = "higher" if self.direction == "lower_clearance" else "lower"
+            return (f"Level expected to be {way} (label), but no source gives a size the course can draw: "
+                    f"no curve.")
+        return "No sourced change in clearance to draw: the concern is not this curve (see below)."
+
+    @property
     def source_ids(self) -> tuple[str, ...]:
         """Every source behind the factor and its verified statements, first the direction's."""
         ids = [self.source_id, *self.see_also, *statements(self.factor_id).source_id]
@@ -271,12 +299,13 @@ def factor(name) -> Factor:
 def statements(name, include_unverified: bool = False) -> pd.DataFrame:
     """What each source says about a population or medicine (``data/population_statements.csv``):
     columns statement_id, source_id, says, statement, status, verification. Unverified rows
-    (wording from memory) are left out unless ``include_unverified``."""
+    (wording from memory) are left out unless ``include_unverified``; verified and
+    verified_secondary rows are kept (the status column says which)."""
     f = factor(name)
     table = data.table("population_statements")
     rows = table[table.factor_id == f.factor_id]
     if not include_unverified:
-        rows = rows[rows.status == "verified"]
+        rows = rows[rows.status.isin(COURSE_STATUSES)]
     return rows.drop(columns="factor_id").reset_index(drop=True)
 
 
@@ -500,7 +529,10 @@ _CURVE_TEXT = {
 
 def _curve_text(f: Factor) -> str:
     if f.preset is None and f.direction in ("lower_clearance", "higher_clearance"):
-        return "direction not verified: no curve drawn"
+        if not f.verified:
+            return "direction not checked: no curve drawn"
+        way = "higher" if f.direction == "lower_clearance" else "lower"
+        return f"level expected {way} (label); no size to draw, so no curve"
     return _CURVE_TEXT[f.direction]
 
 

@@ -185,7 +185,7 @@ def test_caveat_switching_period_comes_from_the_data(ds, tmp_path):
 
 
 def test_caveat_refuses_an_unverified_switching_row(ds, tmp_path):
-    copy = _switching_copy(ds, tmp_path, "joint_taper_2025,verified,\"Footnote", "joint_taper_2025,unverified,\"Footnote")
+    copy = _switching_copy(ds, tmp_path, "joint_taper_2025,verified,\"Checked", "joint_taper_2025,unverified,\"Checked")
     with pytest.raises(ValueError, match="no verified switching-guidance row 'gradual_switch'"):
         compare.caveat(dataset=copy)
     with pytest.raises(ValueError, match="gradual_switch"):
@@ -194,8 +194,8 @@ def test_caveat_refuses_an_unverified_switching_row(ds, tmp_path):
 
 def test_caveat_sources_include_the_switching_row(ds, tmp_path):
     assert compare.CAVEAT_SOURCES == compare.caveat_sources(dataset=ds) == ("joint_taper_2025", "scot_bz_quality_2024")
-    copy = _switching_copy(ds, tmp_path, "1,2,days,\"The faster transition the guideline compares against: changing over within this period.\",joint_taper_2025",
-                           "1,2,days,\"The faster transition the guideline compares against: changing over within this period.\",ashton2002")
+    copy = _switching_copy(ds, tmp_path, "1,2,days,The faster transition the guideline compares against: changing over within this period.,joint_taper_2025",
+                           "1,2,days,The faster transition the guideline compares against: changing over within this period.,ashton2002")
     assert compare.caveat_sources(dataset=copy) == ("joint_taper_2025", "scot_bz_quality_2024", "ashton2002")
 
 
@@ -235,7 +235,7 @@ def test_label_half_life_is_the_us_label_range(ds):
 def test_times_to_peak(ds):
     verified = compare.times_to_peak(dataset=ds)
     assert verified[["drug", "low_h", "high_h", "source_id"]].values.tolist() == [
-        ["clonazepam", 1, 4, "fda_klonopin_pk_label"]]
+        ["clonazepam", 1, 4, "fda_klonopin_2023"]]
     everything = compare.times_to_peak(include_unverified=True, dataset=ds)
     assert dict(zip(everything["drug"], zip(everything["low_h"], everything["high_h"]))) == {
         "clonazepam": (1, 4), "alprazolam": (1, 2), "lorazepam": (2, 2)}

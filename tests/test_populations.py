@@ -86,13 +86,23 @@ def test_every_factor_has_a_verified_statement_with_a_known_source():
         rows = populations.statements(f.factor_id)
         assert len(rows) >= 1, f.factor_id
         assert set(rows.source_id) <= known
-        assert (rows.status == "verified").all()
+        assert rows.status.isin(populations.COURSE_STATUSES).all()
         assert f.source_id in f.source_ids
 
 
+def test_every_statement_says_which_text_it_was_checked_against():
+    rows = data.table("population_statements")
+    texts = ("DailyMed", "SrLC", "label", "reproduction", "abstract", "summar", "memory", "fact sheet", "copy", "SmPC", "index")
+    for row in rows.itertuples():
+        assert any(t in row.verification for t in texts), row.statement_id
+    # a row read only in a reproduction or a summary is not called plainly verified
+    plain = rows[rows.status == "verified"]
+    assert not plain.verification.str.contains("not re-read|only in|from memory", regex=True).any()
+
+
 def test_statements_carry_what_each_source_says():
-    older = populations.statements("older_adults").set_index("source_id")
-    beers = older.loc["beers2023"]
+    older = populations.statements("older_adults").set_index("statement_id")
+    beers = older.loc["beers_avoid"]
     assert beers.says.startswith("Avoid")
     assert "moderate" in beers.statement and "strong" in beers.statement
     assert "secondary" in beers.verification and "10.1111/jgs.18372" in beers.verification
@@ -100,24 +110,43 @@ def test_statements_carry_what_each_source_says():
     assert liver.loc["contraindication", "says"] == "Contraindicated"
     assert populations.statements("renal_impairment").set_index("statement_id").loc["renal_caution", "says"] == "Caution"
     assert populations.statements("opioids").says.tolist() == ["Boxed warning"]
-    inducers = populations.statements("phenytoin").set_index("source_id")
-    assert "46 to 58%" in inducers.loc["khoo1980", "statement"]
-    assert "19 to 37%" in inducers.loc["lai1978", "statement"]
+    phenytoin = populations.statements("phenytoin").set_index("statement_id")
+    assert "46 to 58%" in phenytoin.loc["khoo_phenytoin", "statement"]
+    others = populations.statements("enzyme_inducers").set_index("statement_id")
+    assert "19 to 37%" in others.loc["lai_carbamazepine", "statement"]
+    assert "lamotrigine" in others.loc["label_inducers", "statement"] and "lower" in others.loc["label_inducers", "statement"]
+    assert "azole antifungals" in populations.statements("cyp3a_inhibitors").set_index("statement_id").loc[
+        "label_caution", "statement"]
+    assert "absence status" in populations.statements("valproate").statement[0]
     assert "three or more CNS-active" in populations.statements("three_cns_drugs").statement[0]
 
 
 def test_statements_from_memory_are_marked_unverified_and_hidden():
     rows = data.table("population_statements")
     unverified = set(rows[rows.status == "unverified"].statement_id)
-    assert unverified == {"beers_opioid", "label_caution", "label_inducers"}
+    assert unverified == {"beers_opioid", "beers_exceptions"}
     assert (rows[rows.status == "unverified"].verification.str.contains("memory")).all()
-    assert "label_caution" not in set(populations.statements("cyp3a_inhibitors").statement_id)
-    assert "label_caution" in set(populations.statements("cyp3a_inhibitors", include_unverified=True).statement_id)
+    assert "beers_exceptions" not in set(populations.statements("older_adults").statement_id)
+    assert "beers_exceptions" in set(populations.statements("older_adults", include_unverified=True).statement_id)
+
+
+def test_the_2023_label_changes_and_the_beers_framing_are_stated():
+    preg = populations.statements("pregnancy").set_index("statement_id")
+    assert preg.loc["label_neonatal", "source_id"] == "fda_klonopin_2023"
+    assert "SrLC" in preg.loc["label_neonatal", "verification"]
+    assert "monitored for sedation" in preg.loc["label_neonatal", "statement"]
+    assert "NAAED" in preg.loc["label_counsel_pregnancy", "statement"]
+    assert "poor weight gain" in populations.statements("lactation").set_index("statement_id").loc[
+        "label_monitor_infant", "statement"]
+    older = populations.statements("older_adults").set_index("statement_id")
+    assert "shared clinical decision-making" in older.loc["beers_scope", "statement"]
+    assert "kidneys" in older.loc["label_liver_kidney_reason", "statement"]
 
 
 @pytest.mark.parametrize("name, factor_id", [
     ("older_adults", "older_adults"), ("Elderly", "older_adults"), ("  older adults (65 and over) ", "older_adults"),
-    ("PHENYTOIN", "enzyme_inducers"), ("carbamazepine", "enzyme_inducers"), ("alcohol", "cns_depressants"),
+    ("PHENYTOIN", "phenytoin"), ("carbamazepine", "enzyme_inducers"), ("lamotrigine", "enzyme_inducers"),
+    ("fluconazole", "cyp3a_inhibitors"), ("valproic acid", "valproate"), ("alcohol", "cns_depressants"),
     ("hepatic impairment", "liver_disease"), ("breast-feeding", "lactation"), ("opioid", "opioids"),
 ])
 def test_factor_lookup_by_id_label_or_alias(name, factor_id):
@@ -152,7 +181,7 @@ def test_factors_by_kind():
 EXPECTED_PRESETS = {
     "older_adults": ("older_adult", "lower"),
     "liver_disease": ("reduced_clearance", "lower"),
-    "enzyme_inducers": ("induced_clearance", "higher"),
+    "phenytoin": ("induced_clearance", "higher"),
 }
 
 
@@ -172,14 +201,27 @@ def test_presets_change_clearance_only_in_the_sourced_direction():
 
 def test_no_curve_where_no_source_gives_a_direction():
     for name in ("opioids", "cns_depressants", "three_cns_drugs", "renal_impairment", "pregnancy", "lactation",
-                 "cyp3a_inhibitors"):
+                 "cyp3a_inhibitors", "enzyme_inducers", "valproate"):
         f = populations.factor(name)
         assert f.preset is None and populations.params_for(name) is None
         c = populations.compare_with_typical(name, 1.0, 2)
         assert c.other is None and c.average_ratio is None and c.clearance_change is None
         assert "no curve changes" in c.describe()
-    assert populations.factor("cyp3a_inhibitors").status == "unverified"
+    assert populations.factor("cyp3a_inhibitors").status == "verified_secondary"
     assert populations.factor("opioids").direction == "added_effect"
+
+
+def test_the_induced_preset_stands_for_phenytoin_only():
+    """khoo1980 studied phenytoin: the other inducers get the label's statement, not its curve."""
+    users = [f.factor_id for f in populations.factors() if f.preset == "induced_clearance"]
+    assert users == ["phenytoin"]
+    others = populations.factor("enzyme_inducers")
+    assert others.direction == "higher_clearance" and others.preset is None
+    assert "lower" in others.no_curve_reason and "no curve" in others.no_curve_reason
+    assert "higher" in populations.factor("cyp3a_inhibitors").no_curve_reason
+    assert populations.factor("phenytoin").no_curve_reason is None
+    assert "added effect" in populations.factor("opioids").no_curve_reason.lower()
+    assert "no curve" in populations._curve_text(others)
 
 
 def test_a_preset_in_the_wrong_direction_is_refused(data_copy, monkeypatch):
@@ -191,7 +233,7 @@ def test_a_preset_in_the_wrong_direction_is_refused(data_copy, monkeypatch):
     monkeypatch.setattr(data, "table", dataset.table)
     populations._factor_table.cache_clear()
     try:
-        with pytest.raises(ValueError, match="moves clearance up, but 'enzyme_inducers' says lower_clearance"):
+        with pytest.raises(ValueError, match="moves clearance up, but 'phenytoin' says lower_clearance"):
             populations.factors()
     finally:
         monkeypatch.undo()
@@ -252,8 +294,8 @@ def test_lay_dose_comparisons_are_the_articles_doses_against_1_mg():
 
 def test_each_curve_direction_is_sourced_to_the_statement_that_gives_it():
     liver = populations.factor("liver_disease")
-    says = populations.statements("liver_disease").set_index("source_id").loc[liver.source_id, "statement"]
-    assert "impair its elimination" in says
+    says = populations.statements("liver_disease").set_index("source_id").loc[[liver.source_id], "statement"]
+    assert any("impair its elimination" in s for s in says)
     assert "direction from fda_klonopin_2023" in populations.compare_with_typical("liver_disease").describe()
 
 
