@@ -595,6 +595,20 @@ def _child_each_dose():
     return dosing.per_dose(0.5, 2)
 
 
+def _anticonvulsant_tolerance():
+    facts = data.table("dependence_facts").set_index("fact_id")
+    assert facts.loc["anticonvulsant_tolerance", "numbers"].startswith("up to 30%")
+    return 30
+
+
+def _high_dose_threshold():
+    facts = data.table("dependence_facts").set_index("fact_id")
+    assert "more than 1.5 mg" in facts.loc["dose_bands", "statement"]
+    both = compare.equivalent("diazepam", 15, to="clonazepam").per_table
+    assert both["ashton_2002"] == 0.75  # the explanation's contrast
+    return both["va_dod_2021"]
+
+
 RECOMPUTE = {
     "q01-panic-maximum": lambda: f"{dosing.landmarks().loc['maximum', 'high']:g} mg/day",
     "q01-starting-daily-total": lambda: dosing.daily_total(0.25, 2),
@@ -630,6 +644,8 @@ RECOMPUTE = {
     "q05-clearance-quarter": _clearance_quarter,
     "q05-phenytoin": _phenytoin,
     "q05-uk-elderly-start": _uk_elderly_start,
+    "q06-anticonvulsant-tolerance": _anticonvulsant_tolerance,
+    "q06-high-dose-threshold": _high_dose_threshold,
     "q07-label-step-daily": lambda: _label_rule().step_mg_per_dose * _label_rule().doses_per_day,
     "q07-label-days-from-1mg": lambda: taper.schedule(1).attrs["duration_days"],
     "q07-first-step-percent": lambda: taper.schedule(1).attrs["first_step_percent"],
