@@ -122,6 +122,9 @@ class WhoNeedsLessPanel(FigurePanel):
             caption = "Same level, added effect: the danger is not a\nhigher level, so the curves do not differ."
         elif f.status == "unverified":
             caption = "No curve drawn: no verified source gives the\ndirection or size of this change."
+        elif f.direction in ("lower_clearance", "higher_clearance"):  # the label gives a direction, no size
+            way = "higher" if f.direction == "lower_clearance" else "lower"
+            caption = f"Level expected to be {way} (label), but no source\ngives a size the course can draw: no curve."
         else:
             caption = "No sourced change in clearance to draw:\nthe concern is not this curve (see below)."
         doseplots.update_population_curves(self.artists, t_h / 24.0, typical, other, other_text, caption, y_top)
@@ -135,16 +138,15 @@ class WhoNeedsLessPanel(FigurePanel):
 
     @staticmethod
     def _statement_block(f: populations.Factor) -> str:
-        """HTML list of the verified statements for ``f``, their sources, and the count of
-        unverified ones left out."""
-        rows = populations.statements(f.factor_id)
-        hidden = len(populations.statements(f.factor_id, include_unverified=True)) - len(rows)
+        """HTML list of the course's statements for ``f`` and their sources (rows from memory,
+        marked unverified in the data, are left out without comment: provenance is not in the
+        student's reading path)."""
+        rows = populations.statements(f.factor_id)  # the course's statements (unverified rows stay in data/)
         items = "".join(
             f"<li><b>{html.escape(r.says)}</b> ({html.escape(r.source_id)}): {html.escape(r.statement)}</li>"
             for r in rows.itertuples(index=False)
         )
-        note = (f"<div><i>{hidden} further statement{'s are' if hidden > 1 else ' is'} unverified (wording from "
-                f"memory) and not shown; see data/population_statements.csv.</i></div>" if hidden else "")
+        note = ""  # provenance (what was left out and why) is for maintainers: data/ and "About the sources"
         return (
             f'<div style="font-size:1.02em; line-height:1.4"><b>What the sources say: {html.escape(f.label)}</b>'
             f"<ul style=\"margin-top:4px\">{items}</ul>{note}"
