@@ -48,7 +48,21 @@ CASES = {
     # a student dragging the starting dose to and fro with every rule overlaid; some values change the axes
     "TaperPlanner (start dose, all rules)": (lambda **kw: TaperPlanner(compare_all=True, **kw), "start",
                                              [1.0, 1.25, 1.5, 1.75, 2.0, 1.75, 1.5, 1.25], "start_mg_per_day"),
+    # issue 16's taper controls: a hold at one step, slowing near the end, the diazepam switch, reset
+    "TaperPlanner (extra weeks at a step)": (lambda: _held_planner(), "hold_weeks", [0, 2, 4, 6, 8], None),
+    "TaperPlanner (slow last steps)": (lambda: TaperPlanner(rule="joint_guideline_2025"), "slow_steps",
+                                       [0, 1, 2, 3], None),
+    "TaperPlanner (diazepam switch)": (lambda: TaperPlanner(rule="joint_guideline_2025"), "switch",
+                                       [True, False], None),
+    "TaperPlanner (reset)": (TaperPlanner, "reset_button", [None], None),
 }
+
+
+def _held_planner():
+    """The guideline taper from 1 mg/day with a hold placed on its lowest dose (step 3)."""
+    panel = TaperPlanner(rule="joint_guideline_2025")
+    panel.hold_step.value = 3
+    return panel
 
 
 def _set(panel, widget, value, first):

@@ -80,7 +80,8 @@ from .dosing import _dose, _number, tablets_for
 __all__ = [
     "NOTICE", "NO_DIAZEPAM_LEVEL", "TaperSummary", "TaperCurve", "schedule", "summary", "compare",
     "guideline_options", "diazepam_equivalent", "pace", "rules", "rule_names", "split_daily",
-    "makeable_totals", "concentration_through_taper", "step_xy", "dose_clock_times",
+    "makeable_totals", "concentration_through_taper", "schedule_curve", "clonazepam_equivalent_totals",
+    "step_xy", "dose_clock_times",
 ]
 
 NOTICE = (
@@ -1004,10 +1005,12 @@ class TaperCurve:
     day_min_ng_ml: np.ndarray
     day_max_ng_ml: np.ndarray
     day_mean_ng_ml: np.ndarray
+    #: False for an outline without a level (a switch to diazepam: :data:`NO_DIAZEPAM_LEVEL`)
+    has_level: bool = True
 
     @property
     def peak_ng_ml(self) -> float:
-        return float(self.conc_ng_ml.max())
+        return float(self.conc_ng_ml.max()) if len(self.conc_ng_ml) else 0.0
 
 
 def _resolution_h(span_days: float) -> float:
@@ -1098,6 +1101,38 @@ def concentration_through_taper(schedule: pd.DataFrame, params: pk.Params | None
     return TaperCurve(t_days, conc, tuple(means), p.name, p.terminal_half_life_h, str(schedule.attrs["rule"]),
                       float(totals[0]), duration, step_x, step_y, mids, blocks.min(axis=1), blocks.max(axis=1),
                       blocks.mean(axis=1))
+
+
+def clonazepam_equivalent_totals(schedule: pd.DataFrame) -> np.ndarray:
+    """Daily totals of a :func:`schedule` in clonazepam mg/day: clonazepam rows as they are,
+    diazepam rows divided by the conversion the switch used (chosen diazepam mg/day per
+    clonazepam mg/day at the start; :func:`diazepam_equivalent`), so a switch can be drawn on
+    the same axis. Approximate, like every equivalence. Teaching material, never a plan."""
+    if not isinstance(schedule, pd.DataFrame) or "rule" not in schedule.attrs:
+        raise ValueError("schedule must be a table returned by clonaedu.taper.schedule()")
+    totals = schedule["daily_total_mg"].to_numpy(float).copy()
+    eq = schedule.attrs.get("equivalence")
+    if eq:
+        ratio = eq["chosen_mg"] / float(schedule.attrs["start_mg_per_day"])
+        diazepam = (schedule["drug"] == "diazepam").to_numpy()
+        totals[diazepam] = np.round(totals[diazepam] / ratio, 6)
+    return totals
+
+
+def schedule_curve(schedule: pd.DataFrame, params: pk.Params | None = None) -> TaperCurve:
+    """What the planner draws for a schedule: :func:`concentration_through_taper` for a
+    clonazepam schedule; for a switch to diazepam, an outline with no level (``has_level``
+    False, :data:`NO_DIAZEPAM_LEVEL`) whose steps are :func:`clonazepam_equivalent_totals`.
+    Illustrative model, not a prediction for any patient; never a plan for a person."""
+    if not schedule.attrs.get("switch"):
+        return concentration_through_taper(schedule, params)
+    p = params if params is not None else pk.Params.default()
+    days = schedule["day"].to_numpy(float)
+    step_x, step_y = _step_xy(days, clonazepam_equivalent_totals(schedule), BEFORE_DAYS)
+    empty = np.zeros(0)
+    return TaperCurve(empty, empty, (), p.name, p.terminal_half_life_h, str(schedule.attrs["rule"]),
+                      float(schedule.attrs["start_mg_per_day"]), float(days[-1]), step_x, step_y, empty, empty,
+                      empty, empty, has_level=False)
 
 
 def step_xy(schedule: pd.DataFrame, before_days: float = BEFORE_DAYS) -> tuple[np.ndarray, np.ndarray]:

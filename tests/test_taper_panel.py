@@ -357,3 +357,110 @@ def test_stamped_labels_look_like_plain_text():
     assert len(label._stamps) == 1
     assert np.abs(plain - stamped).max() <= 3
     assert (plain != 255).any(axis=-1).sum() > 500  # there is text to compare
+
+
+# --------------------------------------------------------------------------------------
+# Issue 16: hold a step, slow down near the end, switch to diazepam, printable card, reset
+# --------------------------------------------------------------------------------------
+def test_hold_step_lengthens_that_step_and_moves_the_line_and_message():
+    panel = TaperPlanner(rule="joint_guideline_2025")
+    assert panel.hold_weeks.disabled  # nothing to hold until a step is chosen
+    assert [v for _, v in panel.hold_step.options] == [-1, 0, 1, 2, 3]  # the steps before the stop
+    before_png, before_msg = panel.png, panel.message_text
+    [(x_before, _)] = drawn_steps(panel)
+    panel.hold_step.value = 3
+    assert not panel.hold_weeks.disabled
+    panel.hold_weeks.value = 4
+    expected = taper.schedule(1, rule="joint_guideline_2025", holds={3: 28})
+    assert panel.schedule.equals(expected)
+    assert panel.schedule.hold_days.tolist() == [14, 21, 28, 42, 0]
+    [(x, _)] = drawn_steps(panel)
+    assert x[-2] == x_before[-2] + 28  # the stop moves 4 weeks later
+    assert "no dose from day 105" in panel.message_text and panel.message_text != before_msg
+    assert "Held longer by choice: step 3 (0.25 mg/day) +28 days" in panel.message_text
+    assert table_rows(panel) == expected_rows(expected)
+    assert panel.png != before_png
+
+
+def test_slow_down_spaces_the_last_steps():
+    panel = TaperPlanner(rule="joint_guideline_2025", start_mg_per_day=2.0)
+    assert panel.slow_weeks.disabled
+    panel.slow_steps.value = 3
+    assert not panel.slow_weeks.disabled
+    panel.slow_weeks.value = 6
+    expected = taper.schedule(2, rule="joint_guideline_2025", slow_last_steps=3, slow_interval_days=42)
+    assert panel.schedule.equals(expected)
+    assert panel.schedule.hold_days.tolist()[-4:] == [42, 42, 42, 0]
+    assert "the last 3 step(s) come 42 days apart" in panel.message_text
+    # the label rule can be slowed too: the label itself says to go more slowly if withdrawal appears
+    panel.rule.value = "label_panic"
+    assert panel.schedule.hold_days.tolist()[-4:] == [42, 42, 42, 0]
+    assert "The US label says, if withdrawal appears: If withdrawal reactions appear, consider pausing the taper" \
+        in panel.message_text
+
+
+def test_switch_to_diazepam_draws_the_schedule_and_says_why_no_level():
+    panel = TaperPlanner()
+    assert panel.switch.disabled  # the label rule names no switch
+    assert not panel.artists["no_level"].get_visible()
+    panel.rule.value = "joint_guideline_2025"
+    assert not panel.switch.disabled
+    before_png = panel.png
+    panel.switch.value = True
+    expected = taper.schedule(1, rule="joint_guideline_2025", switch="diazepam")
+    assert panel.schedule.equals(expected)
+    assert panel.schedule.drug.iloc[-2] == "diazepam"
+    [(x, y)] = drawn_steps(panel)
+    assert list(y[:3]) == [1.0, 1.0, 0.9]  # diazepam 10 -> 9 mg/day drawn as clonazepam-equivalent
+    assert len(panel.artists["curves"][0].get_xdata()) == 0  # no level for diazepam
+    assert panel.artists["no_level"].get_visible()
+    assert taper.NO_DIAZEPAM_LEVEL in panel.message_text
+    assert "clonazepam 1 mg/day is taken as diazepam 10 mg/day" in panel.message_text
+    assert "range from 10 to 20 mg/day" in panel.message_text  # equivalence is a range
+    assert "diazepam" in panel.table.value and "switch" in table_rows(panel)[1][6]
+    assert any("via diazepam" in t.get_text() for t in panel.artists["labels"])
+    assert panel.png != before_png
+    panel.rule.value = "label_panic"  # leaving the guideline rule turns the switch off
+    assert panel.switch.disabled and not panel.switch.value
+    assert not panel.artists["no_level"].get_visible()
+
+
+def test_printable_card_carries_the_notice_and_follows_the_schedule():
+    panel = TaperPlanner()
+    card = panel.card_html
+    assert card.startswith("<!DOCTYPE html>") and taper.NOTICE in html.unescape(card)
+    assert tp.CARD_LINE == "Illustrative schedule for teaching, not a plan for a patient."
+    assert tp.CARD_LINE in card and "http" not in card.split("<h2>Sources")[0]  # nothing loaded from outside
+    link = re.search(r'href="data:text/html;base64,([^"]+)"', panel.card.value)
+    import base64
+    assert base64.b64decode(link.group(1)).decode("utf-8") == card
+    assert "Printable schedule card" in panel.card.value
+    panel.rule.value = "joint_guideline_2025"
+    assert panel.card_html != card and "2025 Joint Clinical Practice Guideline" in panel.card_html
+    assert "pausing or slowing" in panel.card_html
+
+
+def test_reset_restores_the_first_state():
+    panel = TaperPlanner()
+    first = (panel.png, panel.message.value, panel.table.value, panel.card.value)
+    controls = {name: getattr(panel, name).value for name in
+                ("start", "rule", "percent", "interval", "form", "hold_step", "hold_weeks", "slow_steps",
+                 "slow_weeks", "switch", "compare_all")}
+    panel.rule.value = "joint_guideline_2025"
+    panel.start.value = 2.0
+    panel.form.value = "odt"
+    panel.switch.value = True
+    panel.hold_step.value = 2
+    panel.hold_weeks.value = 5
+    panel.slow_steps.value = 2
+    panel.compare_all.value = True
+    assert panel.message.value != first[1]
+    panel.reset_button.click()
+    assert {name: getattr(panel, name).value for name in controls} == controls
+    assert (panel.png, panel.message.value, panel.table.value, panel.card.value) == first
+    assert panel.switch.disabled and panel.hold_weeks.disabled and panel.percent.disabled
+    assert panel.schedule.equals(taper.schedule(1))
+
+
+def test_message_is_announced_to_screen_readers(panel):
+    assert 'aria-live="polite"' in panel.message.value

@@ -7,6 +7,7 @@ plasma level does meanwhile (notebook 07).
 
 from __future__ import annotations
 
+import base64
 import html
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -22,6 +23,11 @@ from ._base import FigurePanel
 __all__ = ["TaperPlanner", "start_options"]
 
 _STYLE = {"description_width": "initial"}
+_NO_HOLD = "No extra hold"
+#: panel bounds (input ranges, not clinical numbers): extra weeks at one step, weeks between slowed steps
+MAX_EXTRA_WEEKS = taper.MAX_HOLD_DAYS // 7
+#: how many of the last steps can be slowed
+MAX_SLOW_STEPS = 6
 _ALERT = "#B24000"
 FORMS = {"tablet": "Tablets", "odt": "ODT"}
 
@@ -45,24 +51,31 @@ class _Result:
     curve: taper_plots.TaperCurve
     table_html: str
     line: str
+    card_link: str
 
 
 class TaperPlanner(FigurePanel):
-    """Starting dose, rule, percent and interval (percent rules), form, and "compare all rules".
+    """Starting dose, rule, percent and interval (percent rules), form, holds, slowing near the
+    end, a switch to diazepam, and "compare all rules".
 
     Controls (attributes): ``start`` (mg/day, a selection slider of the doses the form can
     make, :func:`start_options`), ``rule`` (dropdown of :func:`clonaedu.taper.rule_names`),
     ``percent`` and ``interval`` (within the chosen rule's bounds from
     :func:`clonaedu.taper.rules`; disabled for the label's fixed-step rule; reset to the rule's
-    defaults when the rule changes), ``form`` (tablets or ODT) and ``compare_all`` (overlay
-    every rule: the chosen one with the controls' pace, the others at their default pace).
+    defaults when the rule changes), ``form`` (tablets or ODT), ``hold_step`` and
+    ``hold_weeks`` (stay longer at one step: a pause), ``slow_steps`` and ``slow_weeks`` (the
+    last steps further apart), ``switch`` (guideline rule: change to diazepam first; no level
+    is drawn for it, :data:`clonaedu.taper.NO_DIAZEPAM_LEVEL`), ``compare_all`` (overlay every
+    rule: the chosen one with the controls' settings, the others at their default pace) and the
+    inherited ``reset_button`` / :meth:`reset`.
 
     Shows the step schedule and the illustrative plasma level on one time axis, the chosen
-    rule's schedule as an HTML table (``table``) and a message with each rule's duration and
-    largest step. ``schedule`` is the chosen rule's :func:`clonaedu.taper.schedule` table,
-    ``shown`` maps each drawn rule to its schedule. Results are cached per
-    (rule, start, percent, interval, form); the axes snap to round limits, so most changes
-    redraw only the lines over a cached background.
+    rule's schedule as an HTML table (``table``), a printable card (``card``: a link that
+    saves a self-contained HTML page; :attr:`card_html`) and a message with each rule's
+    duration and largest step. ``schedule`` is the chosen rule's
+    :func:`clonaedu.taper.schedule` table, ``shown`` maps each drawn rule to its schedule.
+    Results are cached per setting; the axes snap to round limits, so most changes redraw only
+    the lines over a cached background.
     """
 
     title = "Taper planner"
@@ -100,20 +113,33 @@ class TaperPlanner(FigurePanel):
                                           value=form, style={**_STYLE, "button_width": "80px"})
         self.compare_all = widgets.Checkbox(description="Compare all rules", value=bool(compare_all),
                                             indent=False)
+        self.hold_step = widgets.Dropdown(description="Hold longer at", options=[(_NO_HOLD, -1)], value=-1,
+                                          style=_STYLE, layout=widgets.Layout(width="330px"))
+        self.hold_weeks = widgets.IntSlider(description="Extra weeks there", min=0, max=MAX_EXTRA_WEEKS, value=0,
+                                            style=_STYLE, layout=widgets.Layout(width="330px"))
+        self.slow_steps = widgets.IntSlider(description="Slow down: last steps", min=0, max=MAX_SLOW_STEPS, value=0,
+                                            style=_STYLE, layout=widgets.Layout(width="330px"))
+        self.slow_weeks = widgets.IntSlider(description="Weeks between those steps", min=1, max=MAX_EXTRA_WEEKS,
+                                            value=4, style=_STYLE, layout=widgets.Layout(width="360px"))
+        self.switch = widgets.Checkbox(description="Switch to diazepam first (guideline rule)", value=False,
+                                       indent=False)
         self.table = widgets.HTML(layout=widgets.Layout(max_width="960px"))
+        self.card = widgets.HTML(layout=widgets.Layout(max_width="960px"))
         self._apply_rule_bounds(first.attrs["percent"], first.attrs["interval_days"])
 
         sources = [sid for n in names for sid in taper.schedule(1, rule=n).attrs["source_ids"]]
-        sources += ["fda_clonazepam_odt", "fda_klonopin_2023"]
+        sources += ["fda_clonazepam_odt", "fda_klonopin_2023", "fda_valium"]
         fig, self.artists = taper_plots.taper_canvas(list(dict.fromkeys(sources)), self.params, n_lines=len(names))
         a = self.artists
-        animated = [*a["stops_top"], *a["stops_bottom"], *a["bands"], *a["curves"], *a["steps"], *a["labels"]]
-        controls = [self.start, self.rule, self.percent, self.interval, self.form, self.compare_all]
-        super().__init__(fig, controls, below=[self.table], animated=animated)
-        for control in controls:
-            control.observe(self._on_change, "value")
+        animated = [*a["stops_top"], *a["stops_bottom"], *a["bands"], *a["curves"], *a["steps"], *a["labels"],
+                    a["no_level"]]
+        controls = [self.start, self.rule, self.percent, self.interval, self.form, self.hold_step, self.hold_weeks,
+                    self.slow_steps, self.slow_weeks, self.switch, self.compare_all]
+        super().__init__(fig, controls, below=[self.table, self.card], animated=animated)
+        self.observe_controls(self._on_change, *controls)
         self._backgrounds: dict[tuple, object] = {}
         self._freeze_layout()
+        self._sync_options()
         self._update()
         self.render()
 
@@ -221,8 +247,43 @@ class TaperPlanner(FigurePanel):
         finally:
             self._syncing = False
 
+    def _switch_allowed(self) -> bool:
+        row = self._rule_row()
+        return row.kind == "percent" and not pd.isna(row.cap_percent)
+
+    def _sync_options(self) -> None:
+        """Controls that depend on the schedule: the switch only for the guideline rule; the
+        steps a hold can be placed on (those of the current schedule before the stop); the
+        slowed interval only when some steps are slowed."""
+        self._syncing = True
+        try:
+            allowed = self._switch_allowed()
+            if not allowed and self.switch.value:
+                self.switch.value = False
+            self.switch.disabled = not allowed
+            base = self.result(self.rule.value, with_options=False).schedule
+            options = [(_NO_HOLD, -1)] + [
+                (f"step {k}: {total:g} mg/day" + (" diazepam" if drug == "diazepam" else ""), k)
+                for k, total, drug in zip(base.step[:-1], base.daily_total_mg[:-1], base.drug[:-1])]
+            if tuple(self.hold_step.options) != tuple(options):
+                keep = self.hold_step.value if self.hold_step.value < len(options) - 1 else -1
+                self.hold_step.options = options
+                self.hold_step.value = keep
+            self.hold_weeks.disabled = self.hold_step.value == -1
+            self.slow_weeks.disabled = self.slow_steps.value == 0
+        finally:
+            self._syncing = False
+
     # -- model (cached) ---------------------------------------------------------------------------
-    def _key(self, rule: str, chosen: bool) -> tuple:
+    def _options(self) -> tuple:
+        """(holds, slow_last_steps, slow_interval_days, switch) from the controls."""
+        holds = ((int(self.hold_step.value), 7 * int(self.hold_weeks.value)),) \
+            if self.hold_step.value >= 0 and self.hold_weeks.value > 0 else ()
+        slow = (int(self.slow_steps.value), 7 * int(self.slow_weeks.value)) if self.slow_steps.value else (0, None)
+        switch = "diazepam" if self.switch.value and self._switch_allowed() else None
+        return holds, *slow, switch
+
+    def _key(self, rule: str, chosen: bool, with_options: bool = True) -> tuple:
         row = self._rule_row(rule)
         if row.kind == "fixed_step":
             pace = (None, None)
@@ -230,20 +291,27 @@ class TaperPlanner(FigurePanel):
             pace = (float(self.percent.value), int(self.interval.value))
         else:
             pace = (float(row.percent_default), int(row.interval_days_default))
-        return (rule, float(self.start.value), *pace, self.form.value)
+        options = self._options() if chosen and with_options else ((), 0, None, None)
+        if chosen and not with_options:  # the schedule's steps depend on the switch, not on holds or slowing
+            options = ((), 0, None, self._options()[3])
+        return (rule, float(self.start.value), *pace, self.form.value, *options)
 
-    def result(self, rule: str | None = None) -> _Result:
+    def result(self, rule: str | None = None, *, with_options: bool = True) -> _Result:
         """The cached schedule, summary, curve, table and message line for ``rule`` (default:
-        the chosen rule with the controls' pace; any other rule at its default pace)."""
+        the chosen rule with the controls' settings; any other rule at its default pace)."""
         rule = rule or self.rule.value
-        key = self._key(rule, chosen=rule == self.rule.value)
+        key = self._key(rule, chosen=rule == self.rule.value, with_options=with_options)
         if key not in self._cache:
-            name, start, pct, interval, form = key
-            sched = taper.schedule(start, rule=name, percent=pct, interval_days=interval, form=form)
+            name, start, pct, interval, form, holds, slow_steps, slow_days, switch = key
+            base_interval = interval if interval is not None else int(self._rule_row(name).interval_days_default)
+            sched = taper.schedule(start, rule=name, percent=pct, interval_days=interval, form=form,
+                                   holds=dict(holds) or None, slow_last_steps=slow_steps or None,
+                                   slow_interval_days=max(slow_days, base_interval) if slow_steps else None,
+                                   switch=switch)
             summary = taper.summary(sched)
-            curve = taper_plots.concentration_through_taper(sched, self.params)
+            curve = taper.schedule_curve(sched, self.params)
             self._cache[key] = _Result(sched, summary, curve, taper_plots.schedule_table(sched).html,
-                                       self._line(sched, summary))
+                                       self._line(sched, summary), self._card_link(sched))
         return self._cache[key]
 
     @staticmethod
@@ -251,13 +319,16 @@ class TaperPlanner(FigurePanel):
         a = sched.attrs
         pace = (f"{a['step_mg_per_dose']:g} mg off each dose every {a['interval_days']} days" if a["percent"] is None
                 else f"{a['percent']:g}% every {a['interval_days']} days")
+        if a.get("switch"):
+            pace += f", switched to diazepam {a['equivalence']['chosen_mg']:g} mg/day"
         before = ("" if s.steps < 2 else
                   f"; largest step before the stop {s.largest_step_percent_before_stop:g}%")
         last = float(sched["daily_total_mg"].iloc[-2])
+        unit = "mg/day diazepam" if sched["drug"].iloc[-2] == "diazepam" else "mg/day"
         steps = f"{s.steps} step" + ("" if s.steps == 1 else "s")
         return (f"{taper_plots.rule_short_name(s.rule)} ({pace}): {steps}, no dose from day "
                 f"{s.duration_days}{taper_plots.about_duration(s.duration_days)}; first step {s.first_step_percent:g}%"
-                f"{before}; the last step stops from {last:g} mg/day (a 100% cut).")
+                f"{before}; the last step stops from {last:g} {unit} (a 100% cut).")
 
     # -- update -----------------------------------------------------------------------------------
     def _shown_rules(self) -> list[str]:
@@ -268,8 +339,8 @@ class TaperPlanner(FigurePanel):
         return [n for n in taper.rule_names() if n != chosen] + [chosen]
 
     def _update(self) -> bool:
-        """Recompute (from the cache), update the artists, table and message; True when the
-        axis limits changed, so the figure needs a full redraw."""
+        """Recompute (from the cache), update the artists, table, card and message; True when
+        the axis limits changed, so the figure needs a full redraw."""
         rules = self._shown_rules()
         results = [self.result(r) for r in rules]
         self.shown = {r: res.schedule for r, res in zip(rules, results)}
@@ -285,8 +356,19 @@ class TaperPlanner(FigurePanel):
             self._limits = limits
         taper_plots.update_taper_axes(self.artists, curves, highlight=self.rule.value if len(results) > 1 else None)
         self.table.value = chosen.table_html
+        self.card.value = chosen.card_link
         self._show_message(results)
         return full
+
+    @property
+    def card_html(self) -> str:
+        """The printable schedule card of the chosen schedule (a complete HTML page)."""
+        return taper_plots.schedule_card_html(self.schedule)
+
+    def _card_link(self, sched: pd.DataFrame) -> str:
+        page = base64.b64encode(taper_plots.schedule_card_html(sched).encode("utf-8")).decode("ascii")
+        return (f'<a download="taper_schedule_card.html" href="data:text/html;base64,{page}" '
+                f'style="font-weight:bold">Printable schedule card (HTML, opens in a browser for printing)</a>')
 
     def _show_message(self, results: list[_Result]) -> None:
         chosen = results[-1]
@@ -296,20 +378,37 @@ class TaperPlanner(FigurePanel):
         ordered = [chosen] + [r for r in results[:-1]]
         parts += [("<b>" if r is chosen else "") + html.escape(r.line) + ("</b>" if r is chosen else "")
                   for r in ordered]
+        row = self._rule_row()
         if self.fixed_step:
-            row = self._rule_row()
             parts.append(f"This rule removes a fixed {row.step_mg_per_dose:g} mg from each dose every "
                          f"{row.interval_days_default} days ({row.source_id}): there is no percent or interval "
                          f"to choose.")
         parts += [html.escape(n) + "." for n in notes]
+        if chosen.schedule.attrs.get("switch"):
+            eq = chosen.schedule.attrs["equivalence"]
+            ratio = eq["chosen_mg"] / chosen.schedule.attrs["start_mg_per_day"]
+            parts.append(f"The diazepam steps are drawn as clonazepam-equivalent mg/day (diazepam mg/day ÷ "
+                         f"{ratio:g}, the conversion used), so the two drugs share one axis. "
+                         + html.escape(taper.NO_DIAZEPAM_LEVEL))
+        who = "The US label" if row.source_id.startswith("fda_") else "The 2025 guideline"
+        parts.append(f"{who} says, if withdrawal appears: {html.escape(row.if_withdrawal)} ({row.source_id})")
         parts.append(f"<i>{html.escape(taper.NOTICE)} {html.escape(taper_plots.ILLUSTRATIVE)}</i>")
-        self.message.value = ('<div style="font-size:1.05em; line-height:1.4">'
+        self.message.value = ('<div style="font-size:1.05em; line-height:1.4" aria-live="polite">'
                               + "\n".join(f"<div>{p}</div>" for p in parts) + "</div>")
 
     @property
     def flagged(self) -> bool:
         """True when the starting dose is above the labelled maximum (the message warns)."""
         return any("above the labelled maximum" in f for f in self.schedule.attrs["flags"])
+
+    def _reset_state(self) -> None:
+        """Nothing drawn depends on earlier changes except the axis limits: forget them."""
+        self._limits = None
+
+    def refresh(self) -> None:
+        self._sync_options()
+        full = self._update()
+        self.render(full=full or True)
 
     def _on_change(self, change) -> None:
         if self._syncing:
@@ -319,5 +418,6 @@ class TaperPlanner(FigurePanel):
             self._apply_rule_bounds()
         elif owner is self.form:
             self._apply_form()
+        self._sync_options()
         full = self._update()
         self.render(full=full)

@@ -26,7 +26,6 @@ import functools
 import html
 import math
 import textwrap
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -203,7 +202,8 @@ def taper_axes(fig: Figure, n_lines: int = 3) -> dict:
     markers and direct labels to fill with :func:`update_taper_axes`. Returns the artists:
     ``ax_steps``, ``ax_conc``, ``steps``, ``curves`` (each day's mean level), ``bands`` (each
     day's lowest to highest level), ``stops_top``, ``stops_bottom``, ``labels`` (lists of
-    ``n_lines``), ``maximum`` and ``maximum_label`` (the labelled maximum
+    ``n_lines``), ``no_level`` (the reason no level is drawn for a diazepam switch, hidden
+    until one is shown), ``maximum`` and ``maximum_label`` (the labelled maximum
     for panic disorder, data/dose_landmarks.csv), ``illustrative``, ``notice`` (the figure's
     first line, :data:`clonaedu.taper.NOTICE`)."""
     maximum = float(dosing.landmarks("panic_disorder", "adult").loc["maximum", "high"])
@@ -239,6 +239,9 @@ def taper_axes(fig: Figure, n_lines: int = 3) -> dict:
             for key, artist in (("steps", s), ("curves", c), ("bands", band), ("stops_top", st),
                                 ("stops_bottom", sb), ("labels", label)):
                 artists[key].append(artist)
+        artists["no_level"] = ax_conc.text(0.5, 0.5, _wrap(taper.NO_DIAZEPAM_LEVEL, 70), transform=ax_conc.transAxes,
+                                           ha="center", va="center", fontsize=11, color="#333333", visible=False,
+                                           zorder=6, bbox={"facecolor": "white", "edgecolor": "#999999", "pad": 4})
         artists["illustrative"] = pkplots.illustrative_note(ax_conc)
         artists["illustrative"].set_zorder(2)  # static, under the animated curves
         artists["notice"] = fig.suptitle(_wrap(taper.NOTICE, 105), x=0.01, ha="left", fontsize=11.5,
@@ -284,6 +287,8 @@ def update_taper_axes(artists: dict, curves: list[TaperCurve], *, highlight: str
     labels never cross the steps. Call after :func:`set_taper_limits` (labels are placed
     against the time axis)."""
     ax_steps, ax_conc = artists["ax_steps"], artists["ax_conc"]
+    if "no_level" in artists:
+        artists["no_level"].set_visible(any(not c.has_level for c in curves))
     order = sorted(range(len(curves)), key=lambda i: -curves[i].stop_day)
     rows = {i: LABEL_ROWS[min(rank, len(LABEL_ROWS) - 1)] for rank, i in enumerate(order)}
     x_lo, x_hi = ax_steps.get_xlim()
@@ -302,15 +307,20 @@ def update_taper_axes(artists: dict, curves: list[TaperCurve], *, highlight: str
         color = rule_color(c.rule)
         main = highlight is None or c.rule == highlight
         step_line.set_data(c.step_x, c.step_y)
-        x_day = np.r_[c.day_mid_days, _FAR_DAY]
-        curve_line.set_data(x_day, np.r_[c.day_mean_ng_ml, 0.0])
-        band.set_xy(np.r_[np.c_[x_day, np.r_[c.day_max_ng_ml, 0.0]], np.c_[x_day, np.r_[c.day_min_ng_ml, 0.0]][::-1]])
+        if c.has_level:
+            x_day = np.r_[c.day_mid_days, _FAR_DAY]
+            curve_line.set_data(x_day, np.r_[c.day_mean_ng_ml, 0.0])
+            band.set_xy(np.r_[np.c_[x_day, np.r_[c.day_max_ng_ml, 0.0]],
+                              np.c_[x_day, np.r_[c.day_min_ng_ml, 0.0]][::-1]])
+        else:  # a switch to diazepam: no level (taper.NO_DIAZEPAM_LEVEL)
+            curve_line.set_data([], [])
+            band.set_xy(np.zeros((0, 2)))
         band.set_facecolor(color)
         stop, row = c.stop_day, rows[i]
         stop_top.set_transform(ax_steps.get_xaxis_transform())
         stop_bottom.set_transform(ax_conc.get_xaxis_transform())
         stop_top.set_data([stop, stop], [0, row])
-        stop_bottom.set_data([stop, stop], [0, 0.9])  # below the illustrative note
+        stop_bottom.set_data(*(([stop, stop], [0, 0.9]) if c.has_level else ([], [])))  # below the note
         for line in (step_line, curve_line, stop_top, stop_bottom):
             line.set_color(color)
         # the chosen rule stands out by opacity and drawing order, not width: widths stay as built,
@@ -318,7 +328,8 @@ def update_taper_axes(artists: dict, curves: list[TaperCurve], *, highlight: str
         step_line.set_alpha(1.0 if main else 0.55)
         curve_line.set_alpha(1.0 if main else 0.55)
         band.set_alpha(0.25 if main else 0.12)
-        text = f"{rule_label(c.rule)}: stops day {stop:g}{about_duration(stop)}"
+        via = "" if c.has_level else " via diazepam"
+        text = f"{rule_label(c.rule)}{via}: stops day {stop:g}{about_duration(stop)}"
         label.set_text(text)
         label.set_color(color)
         label.set_fontweight("bold" if main else "normal")
