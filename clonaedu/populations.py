@@ -34,6 +34,7 @@ Educational material, not medical advice.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -52,6 +53,7 @@ __all__ = [
     "trial", "doses_studied", "trial_findings", "trial_summary", "benefit_plateau_mg_per_day",
     "adverse_rise_mg_per_day",
     "Factor", "factors", "factor", "statements", "params_for", "PresetComparison", "compare_with_typical",
+    "combined_params", "Combination", "compare_combined",
     "DoseSet", "validate_doses", "dose_comparison", "steady_state_curve", "regimen_for",
     "trial_table", "overview_table", "statement_table",
 ]
@@ -403,6 +405,111 @@ def compare_with_typical(name, total_mg_per_day=1.0, doses_per_day: int = 2,
         f, total, n, base, other, _scaled(_unit_summary(base, n), total),
         None if other is None else _scaled(_unit_summary(other, n), total),
     )
+
+
+# -- factors together ------------------------------------------------------------------------
+def _distinct_factors(names) -> tuple[Factor, ...]:
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise ValueError(f"names must be a list of population or medicine names; got {names!r}")
+    out = []
+    for name in names:
+        f = factor(name)
+        if f not in out:
+            out.append(f)
+    if not out:
+        raise ValueError("names is empty: give at least one population or medicine")
+    return tuple(out)
+
+
+def combined_params(names, typical: pk.Params | None = None) -> pk.Params | None:
+    """The illustrative parameters for several populations or medicines together, or None when
+    none of them has a pharmacokinetic preset (only factors with a sourced direction change
+    the curve). One factor: its preset (as :func:`params_for`). Several: ``typical`` (default
+    the ``typical_adult`` preset) with every preset's relative change in clearance applied
+    together (multiplied). Multiplying is the course's assumption: no source measured the
+    combination, and the sizes themselves are illustrative."""
+    curve = [f for f in _distinct_factors(names) if f.changes_curve]
+    if not curve:
+        return None
+    if len(curve) == 1:
+        return _preset(curve[0].preset)
+    base = _params(typical)
+    reference = _preset(pk.DEFAULT_PRESET)
+    ratio = math.prod(_preset(f.preset).cl_l_per_h / reference.cl_l_per_h for f in curve)
+    return dataclasses.replace(
+        base, cl_l_per_h=base.cl_l_per_h * ratio, name=" + ".join(f.preset for f in curve),
+        basis=(f"{base.name} with the clearance changes of {', '.join(f.preset for f in curve)} multiplied "
+               f"(x{ratio:.3g}): the course's assumption, no source measured the combination"),
+        illustrative=True)
+
+
+@dataclass(frozen=True)
+class Combination:
+    """Several populations or medicines together against the typical adult, same regimen.
+
+    ``curve_factors`` change the curve (a sourced pharmacokinetic direction); ``other_factors``
+    do not, each for the reason in its ``basis``. ``other`` is None when no curve changes.
+    Illustrative model, not a prediction."""
+
+    factors: tuple[Factor, ...]
+    total_mg_per_day: float
+    doses_per_day: int
+    typical: pk.Params
+    other: pk.Params | None
+    typical_summary: pk.Summary
+    other_summary: pk.Summary | None
+
+    @property
+    def curve_factors(self) -> tuple[Factor, ...]:
+        return tuple(f for f in self.factors if f.changes_curve)
+
+    @property
+    def other_factors(self) -> tuple[Factor, ...]:
+        return tuple(f for f in self.factors if not f.changes_curve)
+
+    def describe(self) -> str:
+        """What is drawn, why, and what is not, in plain sentences with the numbers."""
+        if len(self.factors) == 1:
+            single = compare_with_typical(self.factors[0].factor_id, self.total_mg_per_day, self.doses_per_day,
+                                          self.typical)
+            return single.describe()
+        head = " + ".join(f.label for f in self.factors) + "."
+        parts = [head]
+        curve, rest = self.curve_factors, self.other_factors
+        if self.other is not None:
+            o, t, p = self.other_summary, self.typical_summary, self.other
+            change = p.cl_l_per_h / self.typical.cl_l_per_h - 1
+            ratio = o.cavg_ss_ng_ml / t.cavg_ss_ng_ml
+            if len(curve) > 1:
+                parts.append(f"The curve applies both clearance changes together ({' and '.join(f.short_label for f in curve)}); "
+                             "multiplying them is the course's assumption, no source measured the combination.")
+            else:
+                parts.append(f"The curve is the {curve[0].short_label} preset (direction from {curve[0].source_id}).")
+            parts.append(
+                f"Clearance {p.cl_l_per_h:.3g} L/h instead of {self.typical.cl_l_per_h:.3g} L/h "
+                f"({abs(change) * 100:.0f}% {'lower' if change < 0 else 'higher'}, illustrative size); half-life about "
+                f"{p.terminal_half_life_h:.0f} h instead of {self.typical.terminal_half_life_h:.0f} h. Average "
+                f"steady-state level {o.cavg_ss_ng_ml:.1f} instead of {t.cavg_ss_ng_ml:.1f} ng/mL "
+                f"({abs(ratio - 1) * 100:.0f}% {'higher' if ratio > 1 else 'lower'}).")
+        else:
+            parts.append("No curve changes: none of these has a sourced change in clearance to draw.")
+        for f in rest:
+            parts.append(f"{f.label}: no curve of its own. {f.basis}")
+        return " ".join(parts)
+
+
+def compare_combined(names, total_mg_per_day=1.0, doses_per_day: int = 2,
+                     typical: pk.Params | None = None) -> Combination:
+    """Several populations or medicines together (see :func:`combined_params`) against the
+    typical adult on ``total_mg_per_day`` in ``doses_per_day`` equal doses. A name given twice
+    counts once. Raises ``ValueError`` for an unknown name or bad dose."""
+    fs = _distinct_factors(names)
+    total = _positive_dose(total_mg_per_day, "total_mg_per_day")
+    n = _schedule(doses_per_day)
+    base = _params(typical)
+    other = combined_params([f.factor_id for f in fs], base)
+    return Combination(fs, total, n, base, other, _scaled(_unit_summary(base, n), total),
+                       None if other is None else _scaled(_unit_summary(other, n), total))
 
 
 # -- dose sets -------------------------------------------------------------------------------

@@ -286,3 +286,113 @@ def test_who_static_fallback(who):
     bundle = who._repr_mimebundle_()
     assert bundle["text/plain"].startswith("[Who-needs-less panel: run the notebook to use it] Older adults")
     assert base64.b64decode(bundle["image/png"]) == who.png
+
+
+# -- combined factors and pin (who-needs-less panel); factors are chosen from the data by kind ------
+def _curve_factors():
+    return [f for f in populations.factors() if f.changes_curve]
+
+
+def _no_curve_factor():
+    return next(f for f in populations.factors() if not f.changes_curve and f.direction == "added_effect")
+
+
+def test_combined_params_multiply_the_clearance_changes():
+    a, b = _curve_factors()[:2]
+    typical = pk.Params.default()
+    both = populations.combined_params([a.factor_id, b.factor_id])
+    ratio = (populations.params_for(a.factor_id).cl_l_per_h / typical.cl_l_per_h
+             * populations.params_for(b.factor_id).cl_l_per_h / typical.cl_l_per_h)
+    assert both.cl_l_per_h == pytest.approx(typical.cl_l_per_h * ratio)
+    assert (both.v1_l, both.v2_l, both.q_l_per_h, both.ka_per_h, both.F) == \
+        (typical.v1_l, typical.v2_l, typical.q_l_per_h, typical.ka_per_h, typical.F)
+    assert both.illustrative and "no source measured the combination" in both.basis
+    # a factor without a pharmacokinetic basis adds nothing to the curve
+    c = _no_curve_factor()
+    assert populations.combined_params([a.factor_id, c.factor_id]) == populations.params_for(a.factor_id)
+    assert populations.combined_params([c.factor_id]) is None
+    assert populations.combined_params([a.factor_id, a.factor_id]) == populations.params_for(a.factor_id)
+    with pytest.raises(ValueError, match="unknown population or medicine"):
+        populations.combined_params(["older_adults", "grapefruit"])
+    with pytest.raises(ValueError, match="names must be a list"):
+        populations.combined_params("older_adults")
+
+
+def test_together_with_a_factor_without_a_curve_draws_only_the_pharmacokinetic_one(who):
+    pk_factor, no_curve = _curve_factors()[0], _no_curve_factor()
+    who.factor.value = pk_factor.factor_id
+    _, alone = who.artists["other"].get_data()
+    alone = alone.copy()
+    who.also.value = no_curve.factor_id
+    _, together = who.artists["other"].get_data()
+    assert np.allclose(together, alone)  # no curve of its own
+    assert who.artists["other_label"].get_text().strip() == pk_factor.short_label
+    caption = who.artists["caption"]
+    assert caption.get_visible() and no_curve.short_label in caption.get_text()
+    assert f"{no_curve.label}: no curve of its own." in who.message_text
+    assert no_curve.basis[:40] in who.message_text
+    assert who.statements.value.count("What the sources say") == 2
+
+
+def test_two_pharmacokinetic_factors_draw_one_combined_curve_and_say_it_is_assumed(who):
+    a, b = _curve_factors()[:2]
+    who.factor.value = a.factor_id
+    who.also.value = b.factor_id
+    t_h = np.linspace(0, who.days.value * 24.0, who.days.value * 60 + 1)
+    reg = populations.regimen_for(who.dose.value, who.doses_per_day.value, days=who.days.value + 1)
+    expected = pk.concentration(reg, t_h, populations.combined_params([a.factor_id, b.factor_id]))
+    assert np.allclose(who.artists["other"].get_data()[1], expected)
+    assert who.artists["other_label"].get_text().strip() == f"{a.short_label} + {b.short_label}"
+    assert "multiplying them is the course's assumption" in who.message_text
+    assert who.ax.get_ylim()[1] >= expected.max()
+    assert not who.artists["caption"].get_visible()
+
+
+def test_two_factors_without_a_curve_say_why_for_each(who):
+    no_curve = [f for f in populations.factors() if not f.changes_curve][:2]
+    who.factor.value = no_curve[0].factor_id
+    who.also.value = no_curve[1].factor_id
+    assert len(who.artists["other"].get_xdata()) == 0
+    assert "No curve changes" in who.message_text
+    for f in no_curve:
+        assert f"{f.label}: no curve of its own." in who.message_text
+        assert f.short_label in who.artists["caption"].get_text()
+
+
+def test_the_same_factor_twice_counts_once(who):
+    png, message = who.png, who.message_text
+    who.also.value = who.factor.value
+    assert who.message_text == message
+    assert who.png == png
+
+
+def test_who_pin_keeps_the_curve_as_a_reference(who):
+    assert who.unpin.disabled and len(who.pinned_line.get_xdata()) == 0
+    _, drawn = who.artists["other"].get_data()
+    drawn = drawn.copy()
+    who.pin.click()
+    assert np.array_equal(who.pinned_line.get_data()[1], drawn)
+    assert who.pinned_line.get_linestyle() == "--"
+    who.dose.value = 2.0
+    assert np.array_equal(who.pinned_line.get_data()[1], drawn)
+    assert "Pinned (grey dashed): older adult, 1 mg/day twice daily." in who.message_text
+    who.unpin.click()
+    assert len(who.pinned_line.get_xdata()) == 0 and "Pinned" not in who.message_text
+
+
+def test_who_reset_clears_pin_and_combination(who):
+    png, message = who.png, who.message.value
+    who.pin.click()
+    who.also.value = _curve_factors()[1].factor_id
+    who.days.value = 28
+    who.reset_button.click()
+    assert who.also.value == "(nothing else)" and who.pinned is None and who.unpin.disabled
+    assert who.png == png and who.message.value == message
+
+
+def test_who_also_can_be_given_when_built():
+    panel = WhoNeedsLessPanel(factor="older_adults", also="opioids")
+    assert panel.also.value == "opioids"
+    assert "Opioids: no curve of its own." in panel.message_text
+    with pytest.raises(ValueError, match="unknown population or medicine"):
+        WhoNeedsLessPanel(also="grapefruit")

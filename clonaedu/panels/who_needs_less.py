@@ -16,11 +16,36 @@ import numpy as np
 
 from .. import dosing, pk, plots, populations
 from ..plots import doses as doseplots
+from ..plots import pk as pkplots
 from ._base import FigurePanel
 
 _STYLE = {"description_width": "initial"}
 _POINTS_PER_DAY = 60
 _SCHEDULE_OPTIONS = [("once daily", 1), ("twice daily", 2)]
+NONE = "(nothing else)"
+
+
+def _no_curve_caption(f: populations.Factor) -> str:
+    """Why a factor draws no curve (the figure's caption when it is the only one chosen)."""
+    if f.direction == "added_effect":
+        return "Same level, added effect: the danger is not a\nhigher level, so the curves do not differ."
+    if f.status == "unverified":
+        return "No curve drawn: no verified source gives the\ndirection or size of this change."
+    if f.direction in ("lower_clearance", "higher_clearance"):  # the label gives a direction, no size
+        way = "higher" if f.direction == "lower_clearance" else "lower"
+        return f"Level expected to be {way} (label), but no source\ngives a size the course can draw: no curve."
+    return "No sourced change in clearance to draw:\nthe concern is not this curve (see below)."
+
+
+def _no_curve_reason(f: populations.Factor) -> str:
+    """Why a factor draws no curve, in a few words (the caption when factors are combined)."""
+    if f.direction == "added_effect":
+        return "added effect, same level"
+    if f.status == "unverified":
+        return "no verified size or direction"
+    if f.direction in ("lower_clearance", "higher_clearance"):
+        return f"level expected {'higher' if f.direction == 'lower_clearance' else 'lower'}, no size to draw"
+    return "no sourced change in clearance"
 
 
 def _preset_sources() -> list[str]:
@@ -31,8 +56,13 @@ def _preset_sources() -> list[str]:
 
 
 class WhoNeedsLessPanel(FigurePanel):
-    """Controls: ``factor`` (population or medicine), ``dose`` (daily total, mg/day),
-    ``doses_per_day`` (once or twice daily) and ``days`` shown (7 to 28).
+    """Controls: ``factor`` (population or medicine), ``also`` (a second one together with it,
+    or nothing else), ``dose`` (daily total, mg/day), ``doses_per_day`` (once or twice daily),
+    ``days`` shown (7 to 28), ``pin`` and ``unpin`` (keep the current curve as a faint
+    reference) and the base class's reset button.
+
+    Together, only factors with a pharmacokinetic basis change the curve (both changes applied
+    together when two do, an assumption the message states); the others say why not.
 
     ``comparison`` is the current :class:`clonaedu.populations.PresetComparison`; the
     statements of the sources appear under the figure (``statements``), unverified ones left
@@ -42,8 +72,9 @@ class WhoNeedsLessPanel(FigurePanel):
     title = "Who-needs-less panel"
 
     def __init__(self, factor: str = "older_adults", total_mg_per_day: float = 1.0, doses_per_day: int = 2,
-                 days: int = 14, typical: pk.Params | None = None):
+                 days: int = 14, typical: pk.Params | None = None, also: str | None = None):
         chosen = populations.factor(factor)
+        also_id = NONE if also is None else populations.factor(also).factor_id
         populations.compare_with_typical(chosen.factor_id, total_mg_per_day, doses_per_day)  # validate early
         if isinstance(doses_per_day, bool) or doses_per_day not in (1, 2):
             raise ValueError(f"doses_per_day must be 1 or 2 in this panel; got {doses_per_day!r}")
@@ -59,6 +90,13 @@ class WhoNeedsLessPanel(FigurePanel):
                    for kind, items in groups for f in items]
         self.factor = widgets.Dropdown(description="Who", options=options, value=chosen.factor_id, style=_STYLE,
                                        layout=widgets.Layout(width="560px"))
+        self.also = widgets.Dropdown(description="Together with", options=[(NONE, NONE), *options], value=also_id,
+                                     style=_STYLE, layout=widgets.Layout(width="560px"))
+        self.pin = widgets.Button(description="Pin this curve", icon="thumb-tack",
+                                  tooltip="Keep the current curve as a faint dashed reference to compare with")
+        self.unpin = widgets.Button(description="Clear pin", icon="times", disabled=True,
+                                    tooltip="Remove the pinned reference curve")
+        self.pinned: str | None = None  #: what the pinned curve shows, or None
         self.dose = widgets.FloatSlider(description="Daily total (mg/day)", value=total_mg_per_day, min=0.25,
                                         max=maximum, step=0.25, readout_format=".3g", style=_STYLE,
                                         layout=widgets.Layout(width="380px"))
@@ -72,39 +110,65 @@ class WhoNeedsLessPanel(FigurePanel):
         self.ax = ax
         doseplots.population_axes(ax)
         self.artists = doseplots.population_curves(ax)
+        self.pinned_line = pkplots.pinned_line(ax)
         plots.add_footer(fig, _preset_sources(), note="Illustrative model (data/pk_parameters.csv).")
-        controls = [self.factor, self.dose, self.doses_per_day, self.days]
-        animated = [self.artists[k] for k in ("typical", "other", "typical_label", "other_label", "caption")]
-        super().__init__(fig, controls, below=[self.statements], animated=animated)
+        controls = [self.factor, self.also, self.dose, self.doses_per_day, self.days]
+        animated = [self.pinned_line, *(self.artists[k] for k in ("typical", "other", "typical_label", "other_label",
+                                                                  "caption"))]
+        super().__init__(fig, [*controls, self.pin, self.unpin], below=[self.statements], animated=animated)
         self.observe_controls(self._on_change, *controls)
+        self.pin.on_click(lambda _button: self.pin_curve())
+        self.unpin.on_click(lambda _button: self.clear_pin())
         self._limits = self._applied = None  # limits remembered (for stability) and on the axes
         self._update()
         self.render()
         fig.set_layout_engine("none")  # keep the first layout: later full redraws skip the solver
 
     # -- model ----------------------------------------------------------------------------
-    def _unit_curves(self, f: populations.Factor | None, n: int, days: int) -> tuple[np.ndarray, np.ndarray]:
+    def _unit_curves(self, f, n: int, days: int) -> tuple[np.ndarray, np.ndarray]:
         """(t_h, concentration for 1 mg/day) from the first dose for the typical adult (``f``
-        None) or the preset of ``f``, cached: the model is linear in dose, so the panel
-        scales these instead of recomputing on a dose change."""
-        key = (None if f is None else f.preset, n, days)
+        None), the preset of a factor ``f``, or a tuple of factors together, cached: the model
+        is linear in dose, so the panel scales these instead of recomputing on a dose change."""
+        group = f if isinstance(f, tuple) else (() if f is None else (f,))
+        presets = tuple(sorted(g.preset for g in group if g.preset is not None))
+        key = (presets, n, days)
         if key not in self._curves:
-            params = self.typical if f is None or f.preset is None else populations.params_for(f.factor_id)
+            params = (self.typical if not presets
+                      else populations.combined_params([g.factor_id for g in group], self.typical))
             t_h = np.linspace(0, days * 24.0, days * _POINTS_PER_DAY + 1)
             reg = populations.regimen_for(1.0, n, days=days + 1)
             self._curves[key] = (t_h, pk.concentration(reg, t_h, params))
         return self._curves[key]
 
+    def factors(self) -> tuple[populations.Factor, ...]:
+        """The population or medicine chosen, and the one together with it (if any, and not the same)."""
+        first = populations.factor(self.factor.value)
+        if self.also.value == NONE or self.also.value == first.factor_id:
+            return (first,)
+        return (first, populations.factor(self.also.value))
+
+    def _top(self, n: int, days: int) -> float:
+        """Highest level for 1 mg/day over every single group (cached per schedule and span)."""
+        key = ("top", n, days)
+        if key not in self._curves:
+            self._curves[key] = max(float(self._unit_curves(q, n, days)[1].max()) for q in populations.factors())
+        return self._curves[key]
+
     def _update(self) -> None:
-        f = populations.factor(self.factor.value)
+        group = self.factors()
         dose, n, days = self.dose.value, self.doses_per_day.value, self.days.value
-        self.comparison = c = populations.compare_with_typical(f.factor_id, dose, n, self.typical)
+        if len(group) == 1:
+            self.comparison = c = populations.compare_with_typical(group[0].factor_id, dose, n, self.typical)
+        else:
+            c = populations.compare_combined([g.factor_id for g in group], dose, n, self.typical)
+            self.comparison = c
         t_h, typical = self._unit_curves(None, n, days)
         typical = typical * dose
-        other = None if f.preset is None else self._unit_curves(f, n, days)[1] * dose
-        # One y range for every group at this dose, schedule and span, so switching groups
-        # compares sizes by eye (and redraws only the curves).
-        top = max(float(self._unit_curves(q, n, days)[1].max()) for q in populations.factors()) * dose
+        curve = [g for g in group if g.changes_curve]
+        other = None if not curve else self._unit_curves(group, n, days)[1] * dose
+        # One y range for every single group at this dose, schedule and span, so switching groups
+        # compares sizes by eye (and redraws only the curves); a combination above it widens it.
+        top = max(self._top(n, days) * dose, 0.0 if other is None else float(other.max()))
         y_top = doseplots.nice_limit(top, None if self._limits is None or self._limits[0] != days
                                      else self._limits[1])
         limits = (days, y_top)
@@ -115,26 +179,49 @@ class WhoNeedsLessPanel(FigurePanel):
             self.ax.set_ylim(0, y_top)
             self.ax.set_xticks(range(0, days + 1, 1 if days <= 14 else 2))
             self._applied = limits
-        other_text, caption = "", ""
-        if other is not None:  # the size of the change is in the message; the note says it is illustrative
-            other_text = f.short_label
-        elif f.direction == "added_effect":
-            caption = "Same level, added effect: the danger is not a\nhigher level, so the curves do not differ."
-        elif f.status == "unverified":
-            caption = "No curve drawn: no verified source gives the\ndirection or size of this change."
-        elif f.direction in ("lower_clearance", "higher_clearance"):  # the label gives a direction, no size
-            way = "higher" if f.direction == "lower_clearance" else "lower"
-            caption = f"Level expected to be {way} (label), but no source\ngives a size the course can draw: no curve."
-        else:
-            caption = "No sourced change in clearance to draw:\nthe concern is not this curve (see below)."
+        other_text = " + ".join(g.short_label for g in curve)
+        rest = [g for g in group if not g.changes_curve]
+        caption = ""
+        if other is not None and rest:
+            caption = "\n".join(f"{g.short_label}: {_no_curve_reason(g)}" for g in rest)
+        elif other is None and len(rest) == 1:
+            caption = _no_curve_caption(rest[0])
+        elif other is None:
+            caption = "\n".join(f"{g.short_label}: {_no_curve_reason(g)}" for g in rest)
         doseplots.update_population_curves(self.artists, t_h / 24.0, typical, other, other_text, caption, y_top)
-        self.set_message(c.describe())
-        self._fill_statements(f)
+        message = c.describe()
+        if self.pinned is not None:
+            message += f" Pinned (grey dashed): {self.pinned}."
+        self.set_message(message)
+        self._fill_statements(group)
 
-    def _fill_statements(self, f: populations.Factor) -> None:
-        if f.factor_id not in self._statement_html:
-            self._statement_html[f.factor_id] = self._statement_block(f)
-        self.statements.value = self._statement_html[f.factor_id]
+    # -- pin ------------------------------------------------------------------------------
+    def pin_curve(self) -> None:
+        """Keep the current curve (the group's, or the typical adult's when no curve changes) as
+        a faint dashed reference."""
+        group = self.factors()
+        drawn = self.artists["other"] if len(self.artists["other"].get_xdata()) else self.artists["typical"]
+        who = " + ".join(g.short_label for g in group if g.changes_curve) or "typical adult"
+        schedule = dict((v, k) for k, v in _SCHEDULE_OPTIONS)[self.doses_per_day.value]
+        self.pinned = f"{who}, {self.dose.value:g} mg/day {schedule}"
+        self.pinned_line.set_data(*drawn.get_data())
+        self.unpin.disabled = False
+        self._update()
+        self.render(full=False)
+
+    def clear_pin(self) -> None:
+        """Remove the pinned reference curve."""
+        self.pinned = None
+        self.pinned_line.set_data([], [])
+        self.unpin.disabled = True
+        self._update()
+        self.render(full=False)
+
+    def _fill_statements(self, group) -> None:
+        for f in group:
+            if f.factor_id not in self._statement_html:
+                self._statement_html[f.factor_id] = self._statement_block(f)
+        self.statements.value = "".join(self._statement_html[f.factor_id] for f in group)
 
     @staticmethod
     def _statement_block(f: populations.Factor) -> str:
@@ -155,6 +242,8 @@ class WhoNeedsLessPanel(FigurePanel):
 
     def _reset_state(self) -> None:
         self._limits = None
+        self.pinned = None
+        self.pinned_line.set_data([], [])
 
     def refresh(self) -> None:
         self._update()
