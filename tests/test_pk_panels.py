@@ -314,3 +314,22 @@ def test_regimen_band_shows_how_people_differ_on_regimen_a(regimen_panel):
     assert np.allclose(p.band.get_xy()[:1200, 1], band_b.high)
     p.show_band.value = False
     assert not p.band.get_visible() and "Shaded band" not in p.message_text
+
+
+def test_single_dose_panel_can_hold_its_numbers_until_the_student_moves_a_slider():
+    """No answer on screen before the student acts (issue 14): with reveal_on_move the first
+    message gives no numbers; moving a slider shows them; reset hides them again."""
+    from clonaedu.panels import SingleDosePanel
+
+    panel = SingleDosePanel(dose_mg=1.0, reveal_on_move=True)
+    start = panel.message_text
+    assert "Illustrative model, not a prediction for any patient." in start
+    assert "%" not in start and not any(ch.isdigit() for ch in start.replace("12 h", ""))
+    panel.dose.value = 2.0
+    moved = panel.message_text
+    assert "Peak 14." in moved and "% of the peak" in moved
+    assert "anticonvulsant effect of a single dose" in moved and "next day" in moved
+    panel.reset()
+    assert panel.message_text == start
+    # the default keeps the numbers visible from the start (notebook 10's case reads them)
+    assert "% of the peak" in SingleDosePanel(dose_mg=1.0).message_text

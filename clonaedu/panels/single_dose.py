@@ -51,8 +51,11 @@ class SingleDosePanel(FigurePanel):
 
     title = "Single-dose panel"
 
-    def __init__(self, dose_mg: float = 1.0, params: pk.Params | None = None):
+    def __init__(self, dose_mg: float = 1.0, params: pk.Params | None = None, *, reveal_on_move: bool = False):
+        """``reveal_on_move``: start with a message that gives no numbers, so a student can
+        predict before reading them; the full message appears once a slider moves."""
         self.base = params or pk.Params.default()
+        self._reveal_on_move = self._hold = reveal_on_move
         forms = dosing.data.table("dosage_forms")
         hl_low, hl_high = pk.published_range("terminal_half_life")
         ab_low, ab_high = pk.published_range("absorption_half_life")
@@ -205,6 +208,11 @@ class SingleDosePanel(FigurePanel):
             pin_note = (f" Pinned (grey dashed): {q['dose_mg']:g} mg, half-life {q['half_life_h']:.0f} h, absorption "
                         f"half-life {q['absorption_min']:.0f} min, peak {q['cmax_ng_ml']:.1f} ng/mL at "
                         f"{q['tmax_h']:.1f} h.")
+        if self._hold:
+            self.set_message("Illustrative model, not a prediction for any patient. Make your prediction first, then "
+                             "move any slider: this message will then read the curve for you (the peak, and how much "
+                             "is left at 12 h and after four days).")
+            return
         self.set_message(
             f"Illustrative model, not a prediction for any patient. Peak {s.cmax_ng_ml:.1f} ng/mL at "
             f"{s.tmax_h:.1f} h (label: plasma peak within {peak.low_h:g} to {peak.high_h:g} h). "
@@ -217,6 +225,12 @@ class SingleDosePanel(FigurePanel):
             f"especially in older adults.{pin_note}{band_note}"
         )
 
+    def reset(self) -> None:
+        """As :meth:`FigurePanel.reset`; with ``reveal_on_move`` the numbers are hidden again."""
+        self._hold = self._reveal_on_move
+        super().reset()
+
     def _on_change(self, change) -> None:
+        self._hold = False
         self._update()
         self.render(full=False)
