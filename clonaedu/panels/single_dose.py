@@ -46,7 +46,8 @@ class SingleDosePanel(FigurePanel):
 
     Left: the first 14 hours with the onset, plasma-peak and duration windows shaded.
     Right: four days, with one terminal half-life marked on the curve. The message reads the
-    curve: peak, time of peak, and how much is still in the blood when the effect is over.
+    curve: peak, time of peak, and how much is still in the blood at the end of the 8 to 12 h
+    window, the anticonvulsant effect of a single dose in epilepsy (European product information).
     """
 
     title = "Single-dose panel"
