@@ -198,10 +198,10 @@ class CaseWidget(widgets.VBox):
         c, s = self.case, self.case.stages[0]
         q = quiz.bank(self.dataset_arg).get(s.question_id)
         lines = [c.title, c.introduction, f"Stage 1 of {len(c.stages)} · {s.title}", s.information, q.prompt]
-        lines += [f"  ( ) {choice}" for choice in q.choices] if q.choices else ["  Your answer: ________"]
+        lines += [f"  ( ) {choice}" for choice in q.options()] if q.choices else ["  Your answer: ________"]
         lines.append(_RUN_HINT)
         bundle["text/plain"] = "\n".join(lines)
-        choices = "".join(f"<li>{html.escape(choice)}</li>" for choice in q.choices)
+        choices = "".join(f"<li>{html.escape(choice)}</li>" for choice in q.options())
         bundle["text/html"] = (
             f"<div class='clonaedu-case-static'><h3>{html.escape(c.title)}</h3><p>{html.escape(c.introduction)}</p>"
             f"<h4>Stage 1 of {len(c.stages)} · {html.escape(s.title)}</h4><p>{html.escape(s.information)}</p>"

@@ -5,6 +5,13 @@
     clonaedu answers --out - --notebook 02 03         only some notebooks, to standard output
     clonaedu questions                                how many questions each notebook has (and
                                                       whether the bank is valid)
+    clonaedu questions --stats                        and the bank's statistics (answer positions,
+                                                      longest-option rate, levels, use in the notebooks)
+    clonaedu questions --format qti --out bank.zip    the bank as a Canvas QTI package (needs text2qti:
+                                                      pip install 'clonaedu[lms]')
+    clonaedu questions --format moodle --out bank.xml the bank as Moodle XML
+        --notebook 02 03                              only some notebooks; --shuffle-seed N: another
+                                                      order of questions and options (one per section)
     clonaedu figures --out DIR                        every course figure as PNG (1920 px wide),
                                                       SVG and alt text, for slides and LMS pages
     clonaedu figures --out DIR --projector            the same in the projector look
@@ -64,11 +71,27 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the HTML file to write ('-' for standard output)")
     answers.add_argument("--notebook", "-n", nargs="+", type=_notebook, metavar="NN",
                          help="only these notebooks (01 to 10); default: all")
+    answers.add_argument("--shuffle-seed", type=_seed, default=0, metavar="N",
+                         help="list the options in the order of seed N (the key for an LMS export made with "
+                              "the same seed); default 0, the order the notebooks show")
     answers.add_argument("--data", type=_data_dir, metavar="DIR", help="read the tables from DIR instead of the course's data")
 
-    questions = sub.add_parser("questions", help="check the question bank and count questions per notebook",
-                               description="Load and validate data/questions.csv; print the number of "
-                                           "questions per notebook.")
+    questions = sub.add_parser(
+        "questions", help="check the question bank, count questions per notebook, or export it to an LMS",
+        description="Load and validate the question bank (data/questions.csv, question_meta.csv, "
+                    "question_feedback.csv); print the number of questions per notebook, or write the bank "
+                    "as a Canvas QTI package (--format qti) or Moodle XML (--format moodle). Exports hold the "
+                    "single-choice, multiple-answer and numeric questions with their feedback.")
+    questions.add_argument("--format", "-f", choices=("qti", "moodle"), help="write the bank in this LMS format")
+    questions.add_argument("--out", "-o", metavar="FILE", help="the file to write (qti: a .zip; moodle: a .xml)")
+    questions.add_argument("--notebook", "-n", nargs="+", type=_notebook, metavar="NN",
+                           help="only these notebooks (01 to 10); default: all")
+    questions.add_argument("--shuffle-seed", type=_seed, default=0, metavar="N",
+                           help="shuffle the questions and their options with seed N (one order per class "
+                                "section); default 0: file order, options as the notebooks show them")
+    questions.add_argument("--stats", action="store_true",
+                           help="also print the bank's statistics (answer positions, longest-option rate, levels, "
+                                "share asked in the notebooks)")
     questions.add_argument("--data", type=_data_dir, metavar="DIR", help="read the tables from DIR instead of the course's data")
 
     figures = sub.add_parser(
@@ -187,6 +210,16 @@ def _hub_link(args, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _seed(value: str) -> int:
+    try:
+        seed = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shuffle-seed {value!r} is not a whole number") from None
+    if seed < 0:
+        raise argparse.ArgumentTypeError(f"--shuffle-seed {seed} is negative; use 0 or more")
+    return seed
+
+
 def _width(value: str) -> int:
     try:
         width = int(value)
@@ -228,7 +261,7 @@ def _answers(args, parser: argparse.ArgumentParser) -> int:
         if not out.parent.is_dir():
             parser.error(f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist")
     qbank = _load_bank(args.data)
-    page = quiz.answer_key_html(qbank, notebooks=args.notebook)
+    page = quiz.answer_key_html(qbank, notebooks=args.notebook, seed=args.shuffle_seed)
     if out is None:
         sys.stdout.write(page)
         return 0
@@ -238,13 +271,54 @@ def _answers(args, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _questions(args) -> int:
+def _questions(args, parser: argparse.ArgumentParser) -> int:
     from . import quiz
 
+    if args.format and not args.out:
+        parser.error(f"--format {args.format} needs --out FILE")
+    if args.out and not args.format:
+        parser.error("--out needs --format qti or --format moodle")
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.is_dir():
+            parser.error(f"--out {args.out!r} is a folder; give a file name")
+        if not out.parent.is_dir():
+            parser.error(f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist")
+        wanted = ".zip" if args.format == "qti" else ".xml"
+        if out.suffix.lower() != wanted:
+            parser.error(f"--format {args.format} writes a {wanted} file; --out {args.out!r} does not end in {wanted}")
     qbank = _load_bank(args.data)
-    for nb, n in qbank.counts().items():
-        print(f"{nb} · {quiz.NOTEBOOK_TITLES[nb]}: {n}")
-    print(f"total: {len(qbank)}")
+    if out is None:
+        for nb, n in qbank.counts().items():
+            if args.notebook is None or nb in args.notebook:
+                print(f"{nb} · {quiz.NOTEBOOK_TITLES[nb]}: {n}")
+        print(f"total: {len(qbank.select(args.notebook))}")
+        if args.stats:
+            from .quiz import stats
+
+            notebooks = Path(__file__).resolve().parent.parent / "notebooks"  # a clone of the repository
+            asked = stats.asked_in_notebooks(qbank, notebooks) if notebooks.is_dir() else None
+            print(stats.format_stats(stats.bank_stats(qbank, seed=args.shuffle_seed), asked, len(qbank)))
+        return 0
+    from .quiz import lms
+
+    try:
+        export = lms.select(qbank, args.notebook, seed=args.shuffle_seed)
+    except ValueError as exc:
+        parser.error(str(exc))
+    try:
+        if args.format == "qti":
+            out.write_bytes(lms.qti_package(export, args.notebook))
+        else:
+            out.write_text(lms.moodle_xml(export, args.notebook), encoding="utf-8")
+    except RuntimeError as exc:
+        print(f"clonaedu questions: {exc}", file=sys.stderr)
+        return 1
+    skipped = (f"; left out {len(export.skipped)} ordered-response or true/false-matrix questions, which "
+               f"{'Canvas QTI' if args.format == 'qti' else 'Moodle XML'} export does not cover"
+               if export.skipped else "")
+    print(f"wrote {out} ({len(export.written)} questions, option order {args.shuffle_seed}{skipped})",
+          file=sys.stderr)
     return 0
 
 
@@ -317,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
             return _hub_link(args, parser)
         if args.command == "bundle":
             return _bundle(args, parser)
-        return _questions(args)
+        return _questions(args, parser)
     except DataError as exc:
         what = "the question bank" if args.command in ("answers", "questions") else "the course data"
         print(f"clonaedu {args.command}: {what} is invalid: {exc}", file=sys.stderr)

@@ -344,7 +344,7 @@ def _questions_html(ids: Sequence[str]) -> str:
         else:
             kind = "radio" if q.kind == "single" else "checkbox"
             body = "".join(f'<div><label><input type="{kind}" name="q{n}" value="{html.escape(c)}"> '
-                           f'{html.escape(c)}</label></div>' for c in q.choices)
+                           f'{html.escape(c)}</label></div>' for c in q.options())
         parts.append(f'<form class="question"><fieldset><legend>{html.escape(q.prompt)}</legend>{body}'
                      f'<button type="submit">Check</button> <span class="feedback" role="status" aria-live="polite"></span>'
                      f'<script type="application/json">{_json(payload)}</script></fieldset></form>')
