@@ -44,8 +44,6 @@ RETIRED = [
 PENDING: dict[str, dict[str, str]] = {
     "long before the drug is gone": {"notebooks/10_cases_and_self_check.ipynb": "cases/clinB"},
     "effect has usually worn off": {"notebooks/10_cases_and_self_check.ipynb": "cases/clinB"},
-    "direction not verified": {"clonaedu/populations.py": "clinB",
-                               "notebooks/05_who_needs_less.ipynb": "clinB"},
 }
 
 
