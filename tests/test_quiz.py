@@ -893,7 +893,7 @@ def test_score_summary_counts_and_suggests_what_to_revisit():
 
     first[0].respond("0.5")
     first[0].check_button.click()  # right at the first try
-    first[1].respond("Highest for four times daily")
+    first[1].respond("Highest for four times daily, because the drug is topped up more often")
     first[1].check_button.click()
     first[1].show_button.click()  # wrong, then shown
     second[0].respond("0.125")

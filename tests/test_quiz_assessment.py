@@ -278,6 +278,21 @@ def test_an_order_answer_that_is_not_its_items_is_refused(data_copy):
 # --------------------------------------------------------------------------------------------
 # Statistics
 # --------------------------------------------------------------------------------------------
+def test_the_right_answer_is_rarely_the_longest_option():
+    """A test-wise student who picks the longest option gets at most 40% of single-choice items."""
+    single = [q for q in BANK if q.kind == "single"]
+    longest = [q.question_id for q in single if stats.correct_is_longest(q)]
+    assert len(longest) <= 0.4 * len(single), f"the right answer is the longest in {len(longest)} of {len(single)}"
+
+
+def test_a_test_wise_guess_scores_little():
+    """Always picking the first option shown, or the longest, gets well under half the single-choice items."""
+    single = [q for q in BANK if q.kind == "single"]
+    first_shown = sum(q.options()[0] == q.answers[0] for q in single)
+    longest = sum(max(q.options(), key=len) == q.answers[0] for q in single)
+    assert first_shown / len(single) < 0.35 and longest / len(single) <= 0.4, (first_shown, longest, len(single))
+
+
 def test_stats_measure_positions_length_cue_and_levels():
     s = stats.bank_stats(BANK)
     assert s["questions"] == len(BANK) and sum(s["levels"].values()) == len(BANK)
