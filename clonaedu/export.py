@@ -106,6 +106,7 @@ REGISTRY: tuple[CourseFigure, ...] = (
     CourseFigure("05", panels.WhoNeedsLessPanel),
     CourseFigure("07", plots.taper_figure),
     CourseFigure("07", panels.TaperPlanner),
+    CourseFigure("08", plots.next_day_figure),
     CourseFigure("09", plots.onset_dependence_figure),
     CourseFigure("09", panels.EquivalenceExplorer),
     CourseFigure("09", plots.equivalence_figure),

@@ -335,3 +335,21 @@ def test_safety_helper_refuses_unknown_topics():
         safety.facts(action="report")
     assert set(safety.facts("overdose").fact_id) >= {"o_signs", "o_flumazenil", "o_naloxone"}
     assert safety.fact("cs_schedule").source_id == "cfr_21_1308_14"
+
+
+def test_cases_notebook_unfolds_every_case_and_keeps_the_self_check():
+    nb = _nb(NB10)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    unfolded = re.findall(r'cases\.unfold\("([a-z_]+)"', code)
+    assert unfolded == casebook.case_ids()
+    assert "quiz.self_check(" in code and re.search(r"^score$", code, re.M)
+    # the old cases printed their answers above their questions (issue 14): none of their questions remain
+    assert not re.search(r'"q10-(older|stop|daytime|child)-', code)
+    headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Case")]
+    assert headings == [f"## Case {c.order} · {c.title}" for c in casebook.casebook().values()]
+    for c in nb.cells:
+        if c.cell_type == "code" and "cases.unfold(" in c.source:
+            text = "".join(o.get("data", {}).get("text/plain", "") for o in c.outputs)
+            case = casebook.get(re.search(r'unfold\("([a-z_]+)"', c.source).group(1))
+            assert case.stages[0].information[:40] in text
+            assert case.stages[1].information[:40] not in text and "What happens next" not in text

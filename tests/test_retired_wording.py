@@ -42,8 +42,6 @@ RETIRED = [
 #: phrase -> {file pattern: owner}. Occurrences another helper is fixing right now; remove the
 #: entry when the file is fixed (the test fails on stale entries).
 PENDING: dict[str, dict[str, str]] = {
-    "long before the drug is gone": {"notebooks/10_cases_and_self_check.ipynb": "cases/clinB"},
-    "effect has usually worn off": {"notebooks/10_cases_and_self_check.ipynb": "cases/clinB"},
 }
 
 

@@ -11,6 +11,7 @@ from ._style import (COLORS, ILLUSTRATIVE, SCHEMATIC, StaticFigure, add_footer, 
 from .compare import equivalence_figure, half_life_figure, onset_dependence_figure
 from .doses import tradeoff_figure
 from .dosing import dose_spectrum, lay_bands_figure, lay_bands_vs_label, update_dose_marker
+from .safety import next_day_figure
 from .taper import schedule_table, taper_figure
 
 __all__ = [
@@ -20,3 +21,4 @@ __all__ = [
 ]
 __all__ += ["tradeoff_figure"]
 __all__ += ["taper_figure", "schedule_table"]
+__all__ += ["next_day_figure"]
