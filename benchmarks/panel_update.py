@@ -39,12 +39,27 @@ CASES = {
     "SingleDosePanel (reset)": (SingleDosePanel, "reset_button", [None], None),
     "RegimenPanel (regimen B)": (RegimenPanel, "regimen_b", ["bid_0_5mg", "morning_bedtime_1mg", "start_0_25mg_bid",
                                                              "bedtime_1mg"], "b"),
+    # issue 16's regimen controls: a custom regimen, a missed dose on any regimen and dose, the band, reset
+    "RegimenPanel (regimen A: custom)": (RegimenPanel, "regimen_a", ["custom", "bedtime_1mg"], "a"),
+    "RegimenPanel (custom clock times)": (lambda: RegimenPanel(a="custom"), "custom_times",
+                                          ["08:00, 14:00, 20:00", "07:00, 15:00, 23:00", "08:00, 20:00"], None),
+    "RegimenPanel (custom doses)": (lambda: RegimenPanel(a="custom"), "custom_doses", ["0.5", "0.25, 0.5, 0.75", "1"],
+                                    None),
+    "RegimenPanel (missed dose: which regimen)": (lambda: _edited_regimens(), "edit_regimen", ["A", "B", "C"], None),
+    "RegimenPanel (missed dose: dose of the day)": (lambda: _edited_regimens("C"), "edit_dose", [1, 2, 3, 4], None),
+    "RegimenPanel (band toggle)": (RegimenPanel, "show_band", [True, False], None),
+    "RegimenPanel (reset)": (RegimenPanel, "reset_button", [None], None),
     "EquivalenceExplorer (dose slider)": (EquivalenceExplorer, "dose", [0.5, 1.0, 1.5, 2.0, 0.25], "dose_mg"),
     "DoseComparisonPanel (dose selection)": (DoseComparisonPanel, "selection",
                                              [(0.5, 1.0, 2.0), (0.5, 1.0, 2.0, 3.0), (0.25, 1.0, 2.0),
                                               (0.5, 1.0, 2.0, 4.0), (0.25, 0.5, 1.0, 2.0)], "doses_mg_per_day"),
     "WhoNeedsLessPanel (population)": (WhoNeedsLessPanel, "factor", ["enzyme_inducers", "opioids", "liver_disease",
                                                                      "pregnancy", "older_adults"], "factor"),
+    # issue 16's who-needs-less controls: a second factor together with the first, pin, reset
+    "WhoNeedsLessPanel (together with)": (WhoNeedsLessPanel, "also",
+                                          ["opioids", "liver_disease", "(nothing else)", "renal_impairment"], None),
+    "WhoNeedsLessPanel (pin this curve)": (WhoNeedsLessPanel, "pin", [None], None),
+    "WhoNeedsLessPanel (reset)": (WhoNeedsLessPanel, "reset_button", [None], None),
     # a student dragging the starting dose to and fro with every rule overlaid; some values change the axes
     "TaperPlanner (start dose, all rules)": (lambda **kw: TaperPlanner(compare_all=True, **kw), "start",
                                              [1.0, 1.25, 1.5, 1.75, 2.0, 1.75, 1.5, 1.25], "start_mg_per_day"),
@@ -56,6 +71,14 @@ CASES = {
                                        [True, False], None),
     "TaperPlanner (reset)": (TaperPlanner, "reset_button", [None], None),
 }
+
+
+def _edited_regimens(letter="A"):
+    """The regimen panel with one dose skipped, on regimen ``letter``."""
+    panel = RegimenPanel()
+    panel.edit.value = "skip one dose"
+    panel.edit_regimen.value = letter
+    return panel
 
 
 def _held_planner():

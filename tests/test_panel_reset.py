@@ -85,3 +85,21 @@ def test_reset_restores_slider_bounds_changed_by_another_control():
     assert panel.edit_day.max == 3
     panel.reset()
     assert (panel.edit_day.max, panel.edit_day.value, panel.edit.value) == (10, 5, "as prescribed")
+
+
+@pytest.mark.parametrize("make, control, other", [
+    (RegimenPanel, "days", 21),
+    (WhoNeedsLessPanel, "days", 28),
+])
+def test_returning_to_earlier_axis_limits_reuses_their_background(make, control, other):
+    panel = make()
+    first = panel.png
+    draws = []
+    original = panel.figure.canvas.draw
+    panel.figure.canvas.draw = lambda: (draws.append(1), original())[1]
+    start = getattr(panel, control).value
+    getattr(panel, control).value = other
+    assert len(draws) == 1 and panel.png != first  # new limits: drawn once
+    getattr(panel, control).value = start
+    assert len(draws) == 1  # limits seen before: their background is reused, not redrawn
+    assert panel.png == first

@@ -50,6 +50,7 @@ class FigurePanel(widgets.VBox):
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=chosen.image_max_width))
         self.message = widgets.HTML(layout=widgets.Layout(max_width=chosen.image_max_width))
         self._background = None
+        self._backgrounds: dict = {}  # key -> background, see render()
         self.renders = 0
         self._holding = False  # True while reset() restores the controls (guarded observers wait)
         self._controls = list(controls)
@@ -79,14 +80,25 @@ class FigurePanel(widgets.VBox):
             artist.set_animated(True)
 
     # -- rendering --------------------------------------------------------------------
-    def render(self, *, full: bool = True) -> None:
+    def render(self, *, full: bool = True, key=None) -> None:
         """Draw and show the figure. ``full=False`` redraws only the animated artists over
-        the cached background (valid while nothing else in the figure changed)."""
+        the cached background (valid while nothing else in the figure changed). ``key``
+        (hashable) names the state of everything that is not animated (for example the axis
+        limits): a full render of a key drawn before reuses its background, so a control that
+        flips between a few axis ranges redraws only its curves."""
         canvas = self.figure.canvas
-        if full or self._background is None:
+        cached = self._backgrounds.get(key) if full and key is not None else None
+        if cached is not None:
+            self._background = cached
+            canvas.restore_region(cached)
+        elif full or self._background is None:
             apply_look(self.figure)  # projector look: heavier lines, including new artists
             canvas.draw()  # animated artists are skipped here ...
             self._background = canvas.copy_from_bbox(self.figure.bbox)
+            if key is not None:
+                if len(self._backgrounds) >= _MAX_BACKGROUNDS:  # a few full frames, not unbounded memory
+                    self._backgrounds.pop(next(iter(self._backgrounds)))
+                self._backgrounds[key] = self._background
         else:
             canvas.restore_region(self._background)
         for artist in self._animated:  # ... and drawn on top
@@ -157,6 +169,7 @@ class FigurePanel(widgets.VBox):
         return bundle
 
 
+_MAX_BACKGROUNDS = 8
 _STATE_TRAITS = ("options", "min", "max", "step", "value", "disabled")
 
 

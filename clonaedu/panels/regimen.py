@@ -156,7 +156,10 @@ class RegimenPanel(FigurePanel):
         self.observe_controls(self._on_change, *controls)
         self._ylim = self._applied = None  # limits remembered (for stability) and on the axes
         self._update()
-        self.render()
+        self.render(key=self._applied)
+        # keep the first layout: later full redraws skip the solver, and a background cached for
+        # some axis limits (render's key) still lines up with the axes when it is reused
+        fig.set_layout_engine("none")
 
     # -- model ------------------------------------------------------------------------------
     def chosen(self) -> list[str]:
@@ -359,8 +362,8 @@ class RegimenPanel(FigurePanel):
 
     def refresh(self) -> None:
         self._update()
-        self.render(full=self._full)
+        self.render(full=self._full, key=self._applied)
 
     def _on_change(self, change) -> None:
         self._update()
-        self.render(full=self._full)
+        self.render(full=self._full, key=self._applied)

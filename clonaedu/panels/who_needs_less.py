@@ -121,7 +121,7 @@ class WhoNeedsLessPanel(FigurePanel):
         self.unpin.on_click(lambda _button: self.clear_pin())
         self._limits = self._applied = None  # limits remembered (for stability) and on the axes
         self._update()
-        self.render()
+        self.render(key=self._applied)
         fig.set_layout_engine("none")  # keep the first layout: later full redraws skip the solver
 
     # -- model ----------------------------------------------------------------------------
@@ -247,8 +247,8 @@ class WhoNeedsLessPanel(FigurePanel):
 
     def refresh(self) -> None:
         self._update()
-        self.render(full=self._full)
+        self.render(full=self._full, key=self._applied)
 
     def _on_change(self, change) -> None:
         self._update()
-        self.render(full=self._full)
+        self.render(full=self._full, key=self._applied)
