@@ -153,54 +153,12 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _setting(control) -> str | None:
-    """``Dose (mg): 1`` for a visible control with a description; a tick box only when ticked
-    (``0.5 mg/day: on``); else None."""
-    if getattr(control.layout, "display", None) == "none" or not getattr(control, "description", ""):
-        return None
-    value = getattr(control, "label", None)
-    if value is None:
-        value = control.value
-        if isinstance(value, bool):
-            if not value:
-                return None
-            value = "on"
-        elif isinstance(value, float):
-            value = f"{value:g}"
-    return f"{_one_line(control.description)}: {value}"
-
-
-def _controls(widget) -> Iterable:
-    for child in getattr(widget, "children", ()):
-        if hasattr(child, "value") and hasattr(child, "description"):
-            yield child
-        else:
-            yield from _controls(child)
-
-
 def describe_panel(panel: FigurePanel) -> str:
-    """Alt text for a panel's figure in its current state, built from what the panel shows:
-    its settings, each plot's title and axis labels, the labels drawn on the figure, and the
-    message under it."""
-    settings = [s for s in (_setting(c) for c in _controls(panel.children[0])) if s]
-    parts = [f"{panel.title}, as it starts" + (f" ({'; '.join(settings)})." if settings else ".")]
-    for ax in panel.figure.axes:
-        title = _one_line(ax.get_title(loc="left") or ax.get_title())
-        axes = [f"{which} axis: {_one_line(label)}" for which, label in
-                (("horizontal", ax.get_xlabel()), ("vertical", ax.get_ylabel())) if label.strip()]
-        labels = list(dict.fromkeys(_one_line(t.get_text()) for t in ax.texts
-                                    if t.get_visible() and t.get_text().strip()))
-        if not (title or axes or labels):
-            continue
-        piece = f"Plot{': ' + title if title else ''}"
-        if axes:
-            piece += f" ({', '.join(axes)})"
-        if labels:
-            piece += ". Labels on it: " + "; ".join(labels)
-        parts.append(piece.rstrip(".") + ".")
-    if panel.message_text.strip():
-        parts.append("Message under the figure: " + _one_line(panel.message_text))
-    return " ".join(parts)
+    """Alt text for a panel's figure as it starts, built from what the panel shows: its
+    settings, each plot's title and axis labels, the labels drawn on the figure, and the
+    message under it (:meth:`FigurePanel.describe`; the live panel keeps the same description,
+    without the message, as its figure's alt text)."""
+    return panel.describe(starting=True, message=True)
 
 
 def _footer(fig: Figure) -> str:
@@ -338,6 +296,7 @@ def handout_html(notebook: str | os.PathLike) -> tuple[str, str]:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(Path(notebook), as_version=4)
+    _describe_images(nb)
     title = _title(nb)
     for cell in nb.cells:  # alt text on every figure (nbconvert would say "No description ...")
         for output in cell.get("outputs", []):
@@ -350,6 +309,27 @@ def handout_html(notebook: str | os.PathLike) -> tuple[str, str]:
                             template_file="clonaedu_handout.html.j2")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "clonaedu_math": math})
     return title, body
+
+
+def _describe_images(nb) -> None:
+    """Give every saved PNG output without an HTML form an ``<img alt>`` built from its text
+    (``[Figure: ...]`` of a static figure, the panel's fallback line), so a handout made from
+    outputs saved by an older clonaedu never falls back to nbconvert's "No description has been
+    provided for this image". Current outputs carry their own ``<img alt>`` (StaticFigure,
+    FigurePanel)."""
+    import html
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" not in data or "text/html" in data:
+                continue
+            text = _one_line(str(data.get("text/plain", "")))
+            match = re.fullmatch(r"\[Figure: (.*)\]", text)
+            alt = match.group(1) if match else (text or "Course figure (no description was saved).")
+            png = data["image/png"].replace("\n", "") if isinstance(data["image/png"], str) else data["image/png"]
+            data["text/html"] = (f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}" '
+                                 'style="max-width:100%; height:auto">')
 
 
 def find_chromium() -> str | None:

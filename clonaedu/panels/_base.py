@@ -15,6 +15,12 @@ projector look its figure is drawn sharper with heavier lines (``plots._style.ap
 and shown up to 1280 px wide instead of 960, control widths given in pixels grow, and the
 panel carries the projector CSS (bigger type, controls and message, scoped to this panel).
 Panels already on screen keep the look they were built in: re-run their cells after switching.
+
+Accessibility (see ``_a11y.py``): the figure's alt text is :meth:`FigurePanel.describe`, kept
+up to date on every render (so it follows the controls); every panel carries the hidden block
+that names slider handles, makes the message a live region and gives the figure its alt; the
+saved output carries an ``<img alt>`` (HTML) beside the PNG, so handouts (nbconvert) and
+readers without a kernel get the description too.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from matplotlib.figure import Figure
 
 from ..plots import png_bytes
 from ..plots._style import apply_look, fit_to_mode, look
+from . import _a11y
 
 
 class FigurePanel(widgets.VBox):
@@ -48,7 +55,12 @@ class FigurePanel(widgets.VBox):
         self.mode = chosen.name
         self.figure = fit_to_mode(figure)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=chosen.image_max_width))
+        self.image.add_class(_a11y.FIGURE_CLASS)
+        #: the figure's description (visually hidden; the page script copies it into the alt)
+        self.alt_widget = widgets.HTML()
+        self.alt_widget.add_class(_a11y.ALT_CLASS)
         self.message = widgets.HTML(layout=widgets.Layout(max_width=chosen.image_max_width))
+        self.message.add_class(_a11y.MESSAGE_CLASS)
         self._background = None
         self._backgrounds: dict = {}  # key -> background, see render()
         self.renders = 0
@@ -66,8 +78,8 @@ class FigurePanel(widgets.VBox):
         for control in controls:
             control.layout.margin = "2px 16px 2px 0"
         box = widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap"))
-        extra = [widgets.HTML(f"<style>{chosen.css}</style>", layout=widgets.Layout(display="none"))] if chosen.css else []
-        super().__init__(children=[box, self.image, self.message, *below, *extra])
+        support = _a11y.support_widget(chosen.css)
+        super().__init__(children=[box, self.image, self.alt_widget, self.message, *below, support])
         self.add_class("clonaedu-panel")
         if chosen.name != "house":
             self.add_class(f"clonaedu-{chosen.name}")
@@ -106,6 +118,9 @@ class FigurePanel(widgets.VBox):
         self.image.value = png_bytes(self.figure, draw=False)
         if self.renders == 0:  # the starting state, which reset() restores
             self._start_controls = [(c, _control_state(c)) for c in _value_controls(self._controls, buttons=True)]
+        alt = _a11y.alt_html(self.describe())
+        if self.alt_widget.value != alt:
+            self.alt_widget.value = alt
         self.renders += 1
 
     # -- controls and reset -------------------------------------------------------------
@@ -150,6 +165,41 @@ class FigurePanel(widgets.VBox):
             body = f'<b style="color:#B24000">{body}</b>'
         self.message.value = f'<div style="font-size:1.05em; line-height:1.4">{body}</div>'
 
+    # -- description (alt text) ---------------------------------------------------------
+    def settings(self) -> list[str]:
+        """The visible controls as ``Description: value`` (a tick box only when ticked)."""
+        return [s for s in (_setting(c) for c in _controls(self.children[0])) if s]
+
+    def describe(self, *, starting: bool = False, message: bool = False) -> str:
+        """Alt text for the figure as it is now, built from what the panel shows: its settings,
+        each plot's title and axis labels and the labels drawn on it (and, with ``message``,
+        the message under it). ``starting`` says "as it starts" (exported figures, handouts)."""
+        settings = self.settings()
+        lead = f"{self.title}, as it starts" if starting else self.title
+        parts = [lead + (f" ({'; '.join(settings)})." if settings else ".")]
+        for ax in self.figure.axes:
+            title = _one_line(ax.get_title(loc="left") or ax.get_title())
+            axes = [f"{which} axis: {_one_line(label)}" for which, label in
+                    (("horizontal", ax.get_xlabel()), ("vertical", ax.get_ylabel())) if label.strip()]
+            labels = list(dict.fromkeys(_one_line(t.get_text()) for t in ax.texts
+                                        if t.get_visible() and t.get_text().strip()))
+            if not (title or axes or labels):
+                continue
+            piece = f"Plot{': ' + title if title else ''}"
+            if axes:
+                piece += f" ({', '.join(axes)})"
+            if labels:
+                piece += ". Labels on it: " + "; ".join(labels)
+            parts.append(piece.rstrip(".") + ".")
+        if message and self.message_text.strip():
+            parts.append("Message under the figure: " + _one_line(self.message_text))
+        return " ".join(parts)
+
+    @property
+    def alt(self) -> str:
+        """The figure's alt text as shown now (what a screen reader reads for the figure)."""
+        return self.describe()
+
     @property
     def png(self) -> bytes:
         """The figure as currently shown (PNG bytes)."""
@@ -164,8 +214,14 @@ class FigurePanel(widgets.VBox):
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = f"[{self.title}: run the notebook to use it] {self.message_text}".strip()
-        if self.image.value:
-            bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
+        if not self.image.value:
+            return bundle
+        png = base64.b64encode(bytes(self.image.value)).decode("ascii")
+        alt = self.describe(starting=True, message=True)
+        bundle["image/png"] = png
+        # JupyterLab's image renderer and nbconvert's template ignore alt metadata; an <img alt>
+        # is what they show with its description (nbconvert prefers text/html to image/png).
+        bundle["text/html"] = _a11y.img_tag(png, alt, self.image.layout.max_width or "100%")
         return bundle
 
 
@@ -207,6 +263,35 @@ def _restore(control: widgets.Widget, state: dict) -> None:
     for name in ("step", "value", "disabled"):
         if name in state and getattr(control, name) != state[name]:
             setattr(control, name, state[name])
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _setting(control) -> str | None:
+    """``Dose (mg): 1`` for a visible control with a description; a tick box only when ticked
+    (``0.5 mg/day: on``); else None."""
+    if getattr(control.layout, "display", None) == "none" or not getattr(control, "description", ""):
+        return None
+    value = getattr(control, "label", None)
+    if value is None:
+        value = control.value
+        if isinstance(value, bool):
+            if not value:
+                return None
+            value = "on"
+        elif isinstance(value, float):
+            value = f"{value:g}"
+    return f"{_one_line(control.description)}: {value}"
+
+
+def _controls(widget):
+    for child in getattr(widget, "children", ()):
+        if hasattr(child, "value") and hasattr(child, "description"):
+            yield child
+        else:
+            yield from _controls(child)
 
 
 _WIDTHS = ("width", "min_width", "max_width")

@@ -27,7 +27,9 @@ it was made in.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import html
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
@@ -300,8 +302,13 @@ def _chunk(tag: bytes, payload: bytes) -> bytes:
 
 
 class StaticFigure:
-    """A figure for a notebook cell: shows as PNG, and as its alt text wherever images cannot
-    show (screen readers of the text output, nbval's comparison, plain terminals)."""
+    """A figure for a notebook cell: shows as an ``<img>`` with its alt text (HTML) and as PNG,
+    and as its alt text wherever images cannot show (nbval's comparison, plain terminals).
+
+    The HTML is what JupyterLab, Voila and nbconvert's handouts show (they prefer text/html to
+    image/png), and the only way the alt text reaches a screen reader there: JupyterLab's image
+    renderer and nbconvert's template ignore alt metadata on image/png (nbconvert then writes
+    "No description has been provided for this image")."""
 
     def __init__(self, fig: Figure, alt: str):
         if not alt.strip():
@@ -310,6 +317,16 @@ class StaticFigure:
 
     def _repr_png_(self) -> bytes:
         return png_bytes(self.figure)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        png = self._repr_png_()
+        encoded = base64.b64encode(png).decode("ascii")
+        return {
+            "text/html": (f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(self.alt, quote=True)}" '
+                          f'style="max-width:100%; height:auto">'),
+            "image/png": encoded,
+            "text/plain": repr(self),
+        }
 
     def __repr__(self) -> str:
         return f"[Figure: {self.alt}]"
