@@ -299,7 +299,12 @@ class References:
         return "\n".join(self.lines + ["", self.footer])
 
     def _repr_markdown_(self) -> str:
-        return "\n".join(self.lines + ["", "---", "", f"*{self.footer}*"])
+        # every notebook ends with its references: they carry the page's accessibility CSS and
+        # script (underlined links, named slider handles ...; see clonaedu/a11y.py), so pages
+        # without a panel get them too. Hidden; stripped where outputs are not trusted.
+        from .a11y import support_html
+
+        return "\n".join(self.lines + ["", "---", "", f"*{self.footer}*", "", support_html()])
 
 
 def references(*source_ids: str) -> References:

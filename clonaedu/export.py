@@ -325,8 +325,15 @@ def _describe_images(nb) -> None:
             if "image/png" not in data or "text/html" in data:
                 continue
             text = _one_line(str(data.get("text/plain", "")))
-            match = re.fullmatch(r"\[Figure: (.*)\]", text)
-            alt = match.group(1) if match else (text or "Course figure (no description was saved).")
+            figure = re.fullmatch(r"\[Figure: (.*)\]", text)
+            panel = re.fullmatch(r"\[(.+?): run the notebook to use it\] ?(.*)", text)
+            if figure:
+                alt = figure.group(1)
+            elif panel:
+                alt = f"{panel.group(1)}, as it starts." + (f" Message under the figure: {panel.group(2)}"
+                                                           if panel.group(2) else "")
+            else:
+                alt = text or "Course figure (no description was saved)."
             png = data["image/png"].replace("\n", "") if isinstance(data["image/png"], str) else data["image/png"]
             data["text/html"] = (f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}" '
                                  'style="max-width:100%; height:auto">')

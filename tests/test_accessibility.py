@@ -11,7 +11,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from clonaedu import export, panels, plots
-from clonaedu.panels import _a11y
+from clonaedu import a11y as _a11y
 from clonaedu.panels._base import FigurePanel
 from clonaedu.present import presenting
 
@@ -157,3 +157,14 @@ def test_handouts_of_outputs_saved_before_the_html_still_describe_figures(tmp_pa
 
 def test_figure_panel_base_class_describes_any_subclass():
     assert FigurePanel.describe is panels.DoseExplorer.describe
+
+
+def test_every_notebooks_references_carry_the_page_support():
+    """Pages without a panel (notebooks 06 and 08) get the underlined links and the script from
+    the reference list every notebook ends with."""
+    from clonaedu.data import references
+
+    md = references("fda_klonopin_2023")._repr_markdown_()
+    assert md.rstrip().endswith(_a11y.support_html())
+    assert md.splitlines()[0].startswith("1. ") and "\n\n<style>" in md  # an HTML block of its own
+    assert "<style>" not in repr(references("fda_klonopin_2023"))  # plain text stays plain

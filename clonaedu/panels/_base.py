@@ -16,7 +16,7 @@ and shown up to 1280 px wide instead of 960, control widths given in pixels grow
 panel carries the projector CSS (bigger type, controls and message, scoped to this panel).
 Panels already on screen keep the look they were built in: re-run their cells after switching.
 
-Accessibility (see ``_a11y.py``): the figure's alt text is :meth:`FigurePanel.describe`, kept
+Accessibility (see ``clonaedu/a11y.py``): the figure's alt text is :meth:`FigurePanel.describe`, kept
 up to date on every render (so it follows the controls); every panel carries the hidden block
 that names slider handles, makes the message a live region and gives the figure its alt; the
 saved output carries an ``<img alt>`` (HTML) beside the PNG, so handouts (nbconvert) and
@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 
 from ..plots import png_bytes
 from ..plots._style import apply_look, fit_to_mode, look
-from . import _a11y
+from .. import a11y as _a11y
 
 
 class FigurePanel(widgets.VBox):

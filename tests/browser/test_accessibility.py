@@ -76,6 +76,40 @@ _PANEL_A11Y = """(panel) => {
 }"""
 
 
+_CONTROLS = """(panel) => {
+    const box = panel.querySelector(':scope > .widget-box');
+    const all = box ? Array.from(box.querySelectorAll(
+        '.noUi-handle, select, button, input, textarea, [tabindex]:not([tabindex="-1"])')) : [];
+    const visible = all.filter(el => el.offsetParent !== null && !el.disabled);
+    visible.forEach((el, i) => el.setAttribute('data-clonaedu-kb', String(i)));
+    return visible.length;
+}"""
+
+_FOCUSED = """(panel) => {
+    const el = document.activeElement;
+    if (!el || !panel.contains(el)) return 'outside';
+    return el.hasAttribute('data-clonaedu-kb') ? el.getAttribute('data-clonaedu-kb') : 'other';
+}"""
+
+
+def _check_keyboard(page, panel, where):
+    """Tab from the first control reaches every visible control of the panel (slider readouts,
+    which are editable, may come in between)."""
+    count = panel.evaluate(_CONTROLS)
+    if not count:
+        return []
+    panel.locator('[data-clonaedu-kb="0"]').focus()
+    reached = {panel.evaluate(_FOCUSED)}
+    for _ in range(3 * count + 5):
+        page.keyboard.press("Tab")
+        focused = panel.evaluate(_FOCUSED)
+        if focused == "outside":
+            break
+        reached.add(focused)
+    missing = sorted(set(map(str, range(count))) - reached, key=int)
+    return [f"{where}: Tab does not reach controls {missing} of {count}"] if missing else []
+
+
 def _panel_state(panel) -> dict:
     return panel.evaluate(_PANEL_A11Y)
 
@@ -90,6 +124,7 @@ def _check_panels(page, panels, where):
             problems.append(f"panel {i}: message is not a live region (aria-live={state['live']!r})")
         if state["unnamed"]:
             problems.append(f"panel {i}: {state['unnamed']} of {state['handles']} slider handles have no name")
+        problems += _check_keyboard(page, panel, f"panel {i}")
     if panels:  # alt text follows the state: change the first panel's control from the keyboard
         panel = panels[0]
         before = _panel_state(panel)["alt"]

@@ -1,9 +1,13 @@
-"""What makes a panel usable with a screen reader and a keyboard, in JupyterLab and Voila.
+"""What makes the course usable with a screen reader and a keyboard, in JupyterLab and Voila.
+
+Imports nothing from clonaedu (any layer may use it: the panels, and ``data.references``,
+which every notebook shows at its end, so pages without a panel get the same CSS and script).
 
 ipywidgets 8 has no way to set an ``alt`` on an ``Image`` widget or an ARIA attribute on any
 widget's element, and its sliders (noUiSlider) give the focusable handle (``role="slider"``)
 no accessible name: the visible description is a ``<label>`` that labels nothing. So every
-panel carries one hidden HTML widget (:func:`support_widget`) holding
+panel carries one hidden HTML widget (:func:`support_widget`), and every notebook's reference
+list the same block (:func:`support_html`), holding
 
 * :data:`CSS`: visually hidden text for screen readers (``.clonaedu-sr-only``), underlined
   links in the notebook's text (WCAG 1.4.1: links must not differ from text by colour alone;
@@ -15,7 +19,9 @@ panel carries one hidden HTML widget (:func:`support_widget`) holding
     from screen readers (it would otherwise be read twice);
   - each slider handle ``aria-labelledby`` its visible description;
   - the message under the figure a polite live region (``role="status"``), so a change is
-    announced.
+    announced;
+  - in the app view (Voila's page has no landmark), the notebook's content the page's ``main``
+    landmark, so a screen reader can jump to it.
 
 Without the script (an old saved output, a page that runs no script) the description still
 sits right under the figure as visually hidden text, so a screen reader reads it there.
@@ -27,8 +33,6 @@ its content with ``innerHTML``, which never runs a ``<script>`` element but does
 from __future__ import annotations
 
 import html
-
-import ipywidgets as widgets
 
 #: class names the script and the tests look for
 FIGURE_CLASS = "clonaedu-figure"
@@ -58,6 +62,10 @@ SCRIPT = r"""
   function id(el) { if (!el.id) { el.id = 'clonaedu-a11y-' + (++next); } return el.id; }
   function fix() {
     queued = false;
+    if (!document.querySelector('main, [role="main"]')) {
+      var content = document.querySelector('#rendered_cells') || document.querySelector('.jp-Notebook:not(body)');
+      if (content) { content.setAttribute('role', 'main'); }
+    }
     document.querySelectorAll('.widget-slider').forEach(function (slider) {
       var label = slider.querySelector(':scope > .widget-label');
       if (!label || !label.textContent.trim()) { return; }
@@ -99,8 +107,10 @@ def support_html(css: str = "") -> str:
             f'<img src="data:," alt="" hidden aria-hidden="true" onerror="{handler}">')
 
 
-def support_widget(css: str = "") -> widgets.HTML:
-    """A hidden HTML widget holding :func:`support_html`."""
+def support_widget(css: str = ""):
+    """A hidden ``ipywidgets.HTML`` holding :func:`support_html`."""
+    import ipywidgets as widgets
+
     return widgets.HTML(support_html(css), layout=widgets.Layout(display="none"))
 
 
