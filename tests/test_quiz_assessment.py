@@ -400,3 +400,28 @@ def test_answer_key_shows_objective_level_and_every_options_feedback(capsys):
         assert f"Objective: {q.objective}" in block, q.question_id
         for option, feedback in q.feedback:
             assert option in block and feedback in block, (q.question_id, option)
+
+
+def test_asked_in_notebooks_counts_ids_whole_notebooks_cases_and_seeded_self_checks(tmp_path):
+    from clonaedu import casebook
+    from clonaedu.quiz.bank import draw
+
+    def notebook(name, *sources):
+        cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "source": s} for s in sources]
+        cells.append({"cell_type": "markdown", "metadata": {}, "source": "quiz.ask('q02-double-dose')"})
+        (tmp_path / f"{name}.ipynb").write_text(json.dumps({"cells": cells}), encoding="utf-8")
+
+    case_id = casebook.case_ids()[0]
+    case_questions = set(casebook.get(case_id).question_ids)
+    notebook("a", "quiz.ask('q02-plasma-peak', 'q02-onset-source', score=score)", "quiz.ask(notebook='03')")
+    notebook("b", f"cases.unfold({case_id!r}, score=score)",
+             "check = quiz.self_check(per_notebook=1, seed=3, score=score)", "print('q04-schematic')")
+    asked = stats.asked_in_notebooks(BANK, tmp_path)
+    drawn = {q.question_id for q in draw(BANK, per_notebook=1, seed=3)}
+    placed = {"q02-plasma-peak", "q02-onset-source"} | {q.question_id for q in BANK.for_notebook("03")}
+    assert set(asked) == placed | case_questions | drawn
+    assert asked["q02-plasma-peak"] == ["a"] and "q02-double-dose" not in asked  # markdown asks nothing
+    assert "q04-schematic" not in asked or "q04-schematic" in drawn  # a cell without quiz or cases asks nothing
+    assert all("b" in asked[qid] for qid in case_questions)
+    assert all("b (self-check)" in asked[qid] for qid in drawn)
+    assert set(stats.asked_in_notebooks(BANK, tmp_path, self_checks=False)) == placed | case_questions

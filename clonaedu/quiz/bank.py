@@ -57,7 +57,7 @@ from .answers import UNITS, UnreadableAnswer, fmt, normalise_unit, parse_answer,
 
 __all__ = [
     "KINDS", "CHOICE_KINDS", "SKILLS", "LEVELS", "NOTEBOOK_TITLES", "CONTENT_NOTEBOOKS",
-    "QuestionError", "Result", "Question", "Bank", "bank", "notebook_number",
+    "QuestionError", "Result", "Question", "Bank", "bank", "notebook_number", "draw",
 ]
 
 KINDS = ("single", "multiple", "numeric", "order", "matrix")
@@ -337,6 +337,25 @@ def notebook_number(value) -> str:
     if text.isdigit() and f"{int(text):02d}" in NOTEBOOK_TITLES:
         return f"{int(text):02d}"
     raise ValueError(f"unknown notebook {value!r}; choose one of {', '.join(NOTEBOOK_TITLES)}")
+
+
+def draw(qbank: Bank, notebooks: Iterable = CONTENT_NOTEBOOKS, per_notebook: int = 2, seed: int = 0) -> list[Question]:
+    """The questions of a mixed self-check: ``per_notebook`` drawn from each notebook among those
+    that need no panel beside them, then shuffled, all with ``random.Random(seed)`` (the same
+    questions in the same order on every run)."""
+    if isinstance(per_notebook, bool) or not isinstance(per_notebook, int) or per_notebook < 1:
+        raise ValueError(f"per_notebook must be a whole number of at least 1, got {per_notebook!r}")
+    rng = random.Random(seed)
+    chosen: list[Question] = []
+    for nb in [notebook_number(n) for n in notebooks]:
+        pool = [q for q in qbank.for_notebook(nb) if not q.panel]
+        if len(pool) < per_notebook:
+            raise ValueError(f"notebook {nb} has {len(pool)} questions without a panel; asked for {per_notebook}")
+        chosen += rng.sample(pool, per_notebook)
+    if not chosen:
+        raise ValueError("self_check() needs at least one notebook")
+    rng.shuffle(chosen)
+    return chosen
 
 
 def bank(dataset: Dataset | None = None) -> Bank:

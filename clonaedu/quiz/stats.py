@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
-from .bank import LEVELS, Bank, Question
+from .bank import LEVELS, Bank, Question, draw
 
 __all__ = ["correct_is_longest", "bank_stats", "asked_in_notebooks", "format_stats"]
 
@@ -61,30 +62,80 @@ def bank_stats(qbank: Bank, seed: int = 0) -> dict:
 
 
 _ID = re.compile(r"""["'](q\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)["']""")
+_UNFOLD = re.compile(r"""unfold\(\s*["']([A-Za-z0-9_\-]+)["']""")
 _NOTEBOOK_ARG = re.compile(r"""ask\(\s*notebook\s*=\s*["']?(\d{1,2})["']?""")
 
 
-def asked_in_notebooks(qbank: Bank, notebook_dir: str | Path) -> dict[str, list[str]]:
-    """question id -> the notebooks whose code cells ask it (by id, or all of a notebook with
-    ``ask(notebook=...)``). Questions drawn at random by ``self_check`` are not counted: a student
-    meets each of them only by chance."""
+def asked_in_notebooks(qbank: Bank, notebook_dir: str | Path, *, self_checks: bool = True) -> dict[str, list[str]]:
+    """question id -> the notebooks whose code cells ask it: by id (``ask``, ``question``, case
+    data aside), all of a notebook with ``ask(notebook=...)``, and, with ``self_checks``, the
+    questions a seeded ``self_check(...)`` call draws (the same ones on every run)."""
     known = set(qbank.ids)
     out: dict[str, list[str]] = {}
+
+    def add(qid, where):
+        out.setdefault(qid, [])
+        if where not in out[qid]:
+            out[qid].append(where)
+
     for path in sorted(Path(notebook_dir).glob("*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
         for cell in cells:
             if cell.get("cell_type") != "code":
                 continue
             source = "".join(cell.get("source", []))
-            if "quiz" not in source:
+            if "quiz" not in source and "cases" not in source:
                 continue
-            found = {m for m in _ID.findall(source) if m in known}
+            for qid in (m for m in _ID.findall(source) if m in known):
+                add(qid, path.stem)
             for nb in _NOTEBOOK_ARG.findall(source):
-                found |= {q.question_id for q in qbank.for_notebook(nb)}
-            for qid in found:
-                out.setdefault(qid, [])
-                if path.stem not in out[qid]:
-                    out[qid].append(path.stem)
+                for q in qbank.for_notebook(nb):
+                    add(q.question_id, path.stem)
+            for case_id in _UNFOLD.findall(source):
+                for qid in _case_questions(case_id):
+                    if qid in known:
+                        add(qid, path.stem)
+            if self_checks and "self_check" in source:
+                for q in _drawn(qbank, source):
+                    add(q.question_id, f"{path.stem} (self-check)")
+    return out
+
+
+def _case_questions(case_id: str) -> list[str]:
+    """The bank questions an unfolding case (clonaedu.cases.unfold) asks, stage by stage."""
+    from .. import casebook  # the case data (model layer); imported here, only when a notebook unfolds a case
+
+    try:
+        case = casebook.get(case_id)
+    except ValueError:
+        return []
+    return [s.question_id for s in case.stages if getattr(s, "question_id", None)]
+
+
+def _drawn(qbank: Bank, source: str) -> list[Question]:
+    """The questions of each ``self_check(...)`` call in a cell whose arguments are literals."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    out: list[Question] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name != "self_check":
+            continue
+        args = {}
+        for kw in node.keywords:
+            if kw.arg in ("notebooks", "per_notebook", "seed"):
+                try:
+                    args[kw.arg] = ast.literal_eval(kw.value)
+                except ValueError:
+                    return out
+        try:
+            out += draw(qbank, **args)
+        except ValueError:
+            continue
     return out
 
 
@@ -101,5 +152,7 @@ def format_stats(stats: dict, asked: dict[str, list[str]] | None = None, total: 
         f"levels: {stats['levels']}; analyse or evaluate {pct(stats['analyse_or_evaluate_share'])}",
     ]
     if asked is not None and total:
-        lines.append(f"asked in the notebooks: {len(asked)} of {total} ({pct(len(asked) / total)})")
+        placed = sum(any(not w.endswith("(self-check)") for w in where) for where in asked.values())
+        lines.append(f"asked in the notebooks: {len(asked)} of {total} ({pct(len(asked) / total)}); placed by id or "
+                     f"notebook {placed}, drawn only by a seeded self-check {len(asked) - placed}")
     return "\n".join(lines)

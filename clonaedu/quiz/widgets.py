@@ -27,7 +27,7 @@ import traitlets
 
 from ..data import Dataset
 from . import receipt as _receipt
-from .bank import CONTENT_NOTEBOOKS, NOTEBOOK_TITLES, Question, Result, bank, notebook_number
+from .bank import CONTENT_NOTEBOOKS, NOTEBOOK_TITLES, Question, Result, bank, draw, notebook_number
 
 __all__ = ["QuestionWidget", "Quiz", "ScoreSummary", "question", "ask", "self_check"]
 
@@ -609,17 +609,5 @@ def self_check(notebooks: Iterable = CONTENT_NOTEBOOKS, per_notebook: int = 2, s
     Only questions that need no panel beside them are drawn. ``score=True`` (default) puts a
     :class:`ScoreSummary` under the quiz; pass your own to count these with other questions.
     """
-    if isinstance(per_notebook, bool) or not isinstance(per_notebook, int) or per_notebook < 1:
-        raise ValueError(f"per_notebook must be a whole number of at least 1, got {per_notebook!r}")
-    qbank = bank(dataset)
-    rng = random.Random(seed)
-    chosen: list[Question] = []
-    for nb in [notebook_number(n) for n in notebooks]:
-        pool = [q for q in qbank.for_notebook(nb) if not q.panel]
-        if len(pool) < per_notebook:
-            raise ValueError(f"notebook {nb} has {len(pool)} questions without a panel; asked for {per_notebook}")
-        chosen += rng.sample(pool, per_notebook)
-    if not chosen:
-        raise ValueError("self_check() needs at least one notebook")
-    rng.shuffle(chosen)
+    chosen = draw(bank(dataset), notebooks, per_notebook=per_notebook, seed=seed)
     return Quiz(chosen, title=title, score=score, show_origin=True, seed=option_seed)
