@@ -667,6 +667,7 @@ RECOMPUTE = {
     "q07-ten-percent-target": _ten_percent_target,
     "q07-makeable-step": _makeable_step,
     "q07-rules-compared": _rules_compared,
+    "q07-pace-fifty-percent": lambda: taper.pace(taper.schedule(1, "joint_guideline_2025")).iloc[3],
     "q09-ashton-clonazepam": lambda: compare.equivalent("clonazepam", 0.5).per_table["ashton_2002"],
     "q09-range-1mg": _range_1mg,
     "q09-daily-equivalent": lambda: compare.equivalent("clonazepam", dosing.daily_total(0.5, 2)).per_table["va_dod_2021"],

@@ -37,6 +37,12 @@ RETIRED = [
      "the label says one dose at bedtime may be desirable"),
     ("does not describe once-daily",
      "the label says one dose at bedtime may be desirable"),
+    ("Ashton-derived",
+     "no schedule carries the Ashton Manual's name unless it follows the Manual (issue 12, finding 2)"),
+    ("Ashton Manual (via NICE CKS)",
+     "the course draws no schedule under the Ashton Manual's name (issue 12, finding 2)"),
+    ("guideline about 8 weeks",
+     "the guideline schedule keeps at most 25% per 2 weeks: 11 weeks from 1 mg/day with tablets (issue 12, finding 3)"),
 ]
 
 #: phrase -> {file pattern: owner}. Occurrences another helper is fixing right now; remove the
