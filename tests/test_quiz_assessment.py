@@ -243,8 +243,8 @@ def test_feedback_never_just_repeats_the_explanation():
     ("question_feedback", lambda rows: rows + [["q02-plasma-peak", "After 9 to 12 hours", "A reason for a typo."]],
      r"data/question_feedback.csv, row \d+ \(line \d+\), column 'option'",
      "'After 9 to 12 hours' is not an option of 'q02-plasma-peak'; did you mean 'After 8 to 12 hours'"),
-    ("question_feedback", lambda rows: [r for r in rows if r[0] != "q02-timeline-order" or r[1] != "The effect begins"],
-     r"data/questions.csv, row \d+ \(line \d+\), column 'choices'", "no per-option feedback for the item 'The effect begins'"),
+    ("question_feedback", lambda rows: [r for r in rows if r[0] != "q02-timeline-order" or r[1] != "The anticonvulsant effect begins"],
+     r"data/questions.csv, row \d+ \(line \d+\), column 'choices'", "no per-option feedback for the item 'The anticonvulsant effect begins'"),
     ("question_feedback", lambda rows: rows + [["q01-starting-daily-total", "0.5", "This is the right answer."]],
      r"data/question_feedback.csv, row \d+ \(line \d+\), column 'option'", "'0.5' is an accepted answer"),
     ("question_feedback", lambda rows: rows + [["q01-starting-daily-total", "half", "Not a number at all."]],
@@ -269,7 +269,7 @@ def test_a_broken_matrix_answer_is_refused(data_copy, answer, reason):
 
 def test_an_order_answer_that_is_not_its_items_is_refused(data_copy):
     rewrite(data_copy / "questions.csv",
-            lambda rows: [r[:7] + ["The effect begins;The plasma level peaks"] + r[8:]
+            lambda rows: [r[:7] + ["The anticonvulsant effect begins;The plasma level peaks"] + r[8:]
                           if r[0] == "q02-timeline-order" else r for r in rows])
     with pytest.raises(DataError, match="an ordered-response answer lists every item once"):
         quiz.bank(Dataset(data_copy))
