@@ -404,7 +404,7 @@ def test_answer_key_shows_objective_level_and_every_options_feedback(capsys):
 
 def test_asked_in_notebooks_counts_ids_whole_notebooks_cases_and_seeded_self_checks(tmp_path):
     from clonaedu import casebook
-    from clonaedu.quiz.bank import draw
+    from clonaedu.quiz.model import draw
 
     def notebook(name, *sources):
         cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "source": s} for s in sources]

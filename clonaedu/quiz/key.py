@@ -8,7 +8,7 @@ import html
 from collections.abc import Iterable
 
 from .. import NOTICE, __version__
-from .bank import Bank, NOTEBOOK_TITLES, bank, notebook_number
+from .model import Bank, NOTEBOOK_TITLES, bank, notebook_number
 
 __all__ = ["answer_key_html"]
 

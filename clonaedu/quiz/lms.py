@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from .. import NOTICE, __version__
 from .answers import fmt, with_unit
-from .bank import Bank, NOTEBOOK_TITLES, Question
+from .model import Bank, NOTEBOOK_TITLES, Question
 
 __all__ = ["EXPORTED_KINDS", "Export", "select", "qti_package", "moodle_xml"]
 

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .bank import LEVELS, Bank, Question, draw
+from .model import LEVELS, Bank, Question, draw
 
 __all__ = ["correct_is_longest", "bank_stats", "asked_in_notebooks", "format_stats"]
 

@@ -27,7 +27,7 @@ import traitlets
 
 from ..data import Dataset
 from . import receipt as _receipt
-from .bank import CONTENT_NOTEBOOKS, NOTEBOOK_TITLES, Question, Result, bank, draw, notebook_number
+from .model import CONTENT_NOTEBOOKS, NOTEBOOK_TITLES, Question, Result, bank, draw, notebook_number
 
 __all__ = ["QuestionWidget", "Quiz", "ScoreSummary", "question", "ask", "self_check"]
 
