@@ -296,16 +296,19 @@ _SCRIPT = """
     form.addEventListener('submit', function(ev){
       ev.preventDefault();
       var q = JSON.parse(form.querySelector('script').textContent), out = form.querySelector('.feedback');
-      var right;
+      var right, chosen;
       if (q.kind === 'numeric') {
         var v = parseFloat((form.querySelector('input').value || '').replace(/[^0-9.+-]/g, ''));
         right = !isNaN(v) && Math.abs(v - q.value) <= q.tolerance + 1e-9;
       } else {
-        var chosen = Array.prototype.filter.call(form.querySelectorAll('input'), function(x){ return x.checked; })
+        chosen = Array.prototype.filter.call(form.querySelectorAll('input'), function(x){ return x.checked; })
           .map(function(x){ return x.value; }).sort();
         right = JSON.stringify(chosen) === JSON.stringify(q.answers.slice().sort());
       }
-      out.textContent = right ? 'Right. ' + q.explanation : 'Not yet: look at the figure again and try once more.';
+      var reasons = (chosen || []).filter(function(c){ return q.answers.indexOf(c) < 0 && q.feedback[c]; })
+        .map(function(c){ return q.feedback[c]; });
+      out.textContent = right ? 'Right. ' + q.explanation
+        : 'Not yet. ' + (reasons.length ? reasons.join(' ') + ' ' : '') + 'Look at the figure again and try once more.';
     });
   });
 })();
@@ -337,7 +340,8 @@ def _questions_html(ids: Sequence[str]) -> str:
     for n, qid in enumerate(ids):
         q = bank.get(qid)
         payload = {"kind": q.kind, "answers": list(q.answers), "value": q.value,
-                   "tolerance": q.tolerance or 0, "explanation": q.explanation}
+                   "tolerance": q.tolerance or 0, "explanation": q.explanation,
+                   "feedback": {} if q.kind == "numeric" else dict(q.feedback)}
         if q.kind == "numeric":
             body = (f'<label for="q{n}-in">Your answer ({html.escape(q.unit or "")})</label> '
                     f'<input id="q{n}-in" type="text" inputmode="decimal">')

@@ -425,3 +425,15 @@ def test_asked_in_notebooks_counts_ids_whole_notebooks_cases_and_seeded_self_che
     assert all("b" in asked[qid] for qid in case_questions)
     assert all("b (self-check)" in asked[qid] for qid in drawn)
     assert set(stats.asked_in_notebooks(BANK, tmp_path, self_checks=False)) == placed | case_questions
+
+
+def test_kernel_free_pages_carry_each_options_feedback_and_the_shown_order():
+    from clonaedu import pages
+
+    q = BANK.get("q02-plasma-peak")
+    block = pages._questions_html([q.question_id])
+    payload = json.loads(re.search(r'<script type="application/json">(.*?)</script>', block, re.S).group(1))
+    assert payload["feedback"] == dict(q.feedback) and payload["answers"] == list(q.answers)
+    values = re.findall(r'value="([^"]*)"', block)
+    assert [html.unescape(v) for v in values] == list(q.options())
+    assert "q.feedback[c]" in pages._SCRIPT  # a wrong choice shows its own reason, not the explanation
