@@ -437,3 +437,25 @@ def test_kernel_free_pages_carry_each_options_feedback_and_the_shown_order():
     values = re.findall(r'value="([^"]*)"', block)
     assert [html.unescape(v) for v in values] == list(q.options())
     assert "q.feedback[c]" in pages._SCRIPT  # a wrong choice shows its own reason, not the explanation
+
+
+def test_split_matrix_agrees_with_the_model():
+    """q03-split-matrix: every statement's truth and every number in its feedback, from pk.summary."""
+    from clonaedu import pk, regimens
+
+    once, twice = (pk.summary(regimens.example(r, days=2), pk.Params.preset("typical_adult"))
+                   for r in ("bedtime_1mg", "bid_0_5mg"))
+    q = BANK.get("q03-split-matrix")
+    truths = list(q.truths.values())
+    assert truths == [
+        once.cavg_ss_ng_ml == pytest.approx(twice.cavg_ss_ng_ml, rel=1e-6),
+        twice.time_to_90pct_steady_state_h < once.time_to_90pct_steady_state_h - 12,  # "sooner": by half a day or more
+        once.fluctuation_ss > twice.fluctuation_ss,
+        twice.accumulation_ratio > once.accumulation_ratio,
+    ]
+    assert round(once.time_to_90pct_steady_state_h / 24) == round(twice.time_to_90pct_steady_state_h / 24) == 5
+    text = q.explanation + " ".join(f for _, f in q.feedback)
+    for number in (round(100 * once.fluctuation_ss), round(100 * twice.fluctuation_ss)):
+        assert f"{number}%" in text
+    for ratio in (once.accumulation_ratio, twice.accumulation_ratio):
+        assert f"{ratio:.1f}" in text
