@@ -345,7 +345,8 @@ def test_receipt_holds_name_version_date_and_each_answer():
     rows = {row["question_id"]: row for row in r["questions"]}
     assert rows["q02-plasma-peak"] == {
         "question_id": "q02-plasma-peak", "notebook": "02", "kind": "single", "prompt": a.question.prompt,
-        "answer": "Within 1 to 4 hours", "attempts": 2, "first_try_right": False, "solved": True, "answer_shown": False}
+        "first_answer": "Within 30 to 60 minutes", "answer": "Within 1 to 4 hours", "attempts": 2,
+        "first_try_right": False, "solved": True, "answer_shown": False}
     assert rows["q01-starting-daily-total"]["first_try_right"] and rows["q01-starting-daily-total"]["answer"] == "0.5 mg/day"
     assert rows["q06-risk-factors"]["attempts"] == 0 and rows["q06-risk-factors"]["answer"] == ""
     assert r["score"] == {"first_try_right": 1, "questions": 3}

@@ -25,16 +25,16 @@ FORMAT = "clonaedu-results/1"
 SELF_REPORTED = ("Self-reported results: this file was made on the student's own computer and nothing "
                  "checks it. It suits formative credit only (practice, participation), never a graded exam.")
 
-_FIELDS = ("question_id", "notebook", "kind", "prompt", "answer", "attempts", "first_try_right", "solved",
-           "answer_shown")
+_FIELDS = ("question_id", "notebook", "kind", "prompt", "first_answer", "answer", "attempts", "first_try_right",
+           "solved", "answer_shown")
 
 
 def build(records: Iterable[Mapping], *, name: str = "", when: _dt.datetime | None = None) -> dict:
     """The receipt as a dictionary (what :func:`to_json` writes).
 
     ``records``: one mapping per question with the keys ``question_id``, ``notebook``, ``kind``,
-    ``prompt``, ``answer`` (text, empty if unanswered), ``attempts``, ``first_try_right``,
-    ``solved`` and ``answer_shown``. ``when`` defaults to now (UTC).
+    ``prompt``, ``first_answer`` and ``answer`` (the first and the last checked answer, as text; empty
+    if unanswered), ``attempts``, ``first_try_right``, ``solved`` and ``answer_shown``. ``when`` defaults to now (UTC).
     """
     rows = []
     for record in records:
@@ -90,7 +90,8 @@ def to_html(receipt: Mapping) -> str:
     t = receipt["totals"]
     rows = "".join(
         f"<tr><td><code>{e(r['question_id'])}</code></td><td>{e(r['notebook'])}</td><td>{e(r['prompt'])}</td>"
-        f"<td>{e(str(r['answer']) or '(not answered)')}</td><td>{int(r['attempts'])}</td>"
+        f"<td>{e(str(r['first_answer']) or '(not answered)')}</td><td>{e(str(r['answer']) or '(not answered)')}</td>"
+        f"<td>{int(r['attempts'])}</td>"
         f"<td>{_yes(r['first_try_right'])}</td><td>{_yes(r['solved'])}</td><td>{_yes(r['answer_shown'])}</td></tr>"
         for r in receipt["questions"])
     name = receipt["name"] or "(no name given)"
@@ -104,7 +105,7 @@ def to_html(receipt: Mapping) -> str:
         f"<p><b>Score: {t['first_try_right']} of {t['questions']} right at the first try.</b> "
         f"Answered {t['answered']}; right in the end {t['solved']}; answers shown before solving "
         f"{t['answers_shown']}.</p>",
-        "<table><tr><th>question</th><th>notebook</th><th>prompt</th><th>last answer</th><th>attempts</th>"
+        "<table><tr><th>question</th><th>notebook</th><th>prompt</th><th>first answer</th><th>last answer</th><th>attempts</th>"
         f"<th>right at first try</th><th>solved</th><th>answer shown</th></tr>{rows}</table>",
         f"<p><small>{e(NOTICE)}</small></p>", "</body>", "</html>", ""])
 
