@@ -90,6 +90,9 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _QUESTION_LINE = re.compile(r"^\s*(?:\d+\.|[-*])\s+\S", re.M)
 _ASKED = re.compile(r"""quiz\.(?:ask|question)\(([^)]*)\)""")
+_CASE = re.compile(r"""cases\.unfold\(\s*["']([a-z0-9_]+)["']""")
+_SELF_CHECK = re.compile(r"""self_check\(([^)]*)\)""")
+_PER_NOTEBOOK = re.compile(r"per_notebook\s*=\s*(\d+)")
 _QID = re.compile(r"""["'](q\d\d-[a-z0-9-]+)["']""")
 
 
@@ -115,16 +118,27 @@ def words(nb) -> int:
     return len(_WORD.findall(student_prose(nb)))
 
 
+_PANEL_FALLBACK = re.compile(r"^\[[^\]]+: run the notebook to use it\]")
+
+
 def count_panels(nb) -> int:
-    """Code cells whose output is an interactive widget (a panel, a quiz or a case)."""
-    return sum(1 for c in nb["cells"] if c["cell_type"] == "code"
-               and any(_WIDGET_VIEW in o.get("data", {}) for o in c.get("outputs", [])))
+    """Code cells whose output is a panel: a widget whose static fallback is the panels'
+    "[Title: run the notebook to use it]" (question, case and score widgets are counted as
+    questions, not panels)."""
+    def is_panel(out):
+        data = out.get("data", {})
+        text = data.get("text/plain", "")
+        text = "".join(text) if isinstance(text, list) else text
+        return _WIDGET_VIEW in data and bool(_PANEL_FALLBACK.match(text))
+    return sum(1 for c in nb["cells"] if c["cell_type"] == "code" and any(map(is_panel, c.get("outputs", []))))
 
 
 def count_questions(nb) -> int:
     """Questions a student answers: each numbered or bulleted item in a markdown cell that asks
     ("Predict" or "Check your understanding", outside its folded answer), plus each bank question
-    placed with ``quiz.ask(...)``/``quiz.question(...)`` (a call naming no id counts as one)."""
+    placed with ``quiz.ask(...)``/``quiz.question(...)`` (a call naming no id counts as one), each
+    stage of an unfolding case (``cases.unfold("id")``: a question or the written handoff), and
+    each question of a mixed self-check (``per_notebook`` from every content notebook)."""
     n = 0
     for cell in nb["cells"]:
         src = _source(cell)
@@ -136,6 +150,12 @@ def count_questions(nb) -> int:
         elif cell["cell_type"] == "code":
             for call in _ASKED.findall(src):
                 n += max(len(_QID.findall(call)), 1)
+            for case_id in _CASE.findall(src):
+                from . import casebook  # lazy: only notebooks with cases need the case data
+                n += len(casebook.get(case_id).stages)
+            for call in _SELF_CHECK.findall(src):
+                per = _PER_NOTEBOOK.search(call)
+                n += (int(per.group(1)) if per else 2) * len(CONTENT)
     return n
 
 

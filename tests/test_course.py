@@ -50,19 +50,27 @@ def _cell(source, kind="markdown", outputs=()):
 
 
 def test_minutes_counts_reading_panels_and_questions():
-    panel = {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": {}}}
+    panel = {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": {},
+                                                      "text/plain": "[Taper planner: run the notebook to use it] 1 mg"}}
+    question = {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": {},
+                                                         "text/plain": "Question [q01-a]"}}
     nb = {"cells": [
         _cell("# T\n\n*About 5 minutes.*\n\n" + "word " * 300),                 # 2 min reading
         _cell("**Predict**\n1. a?\n2. b?\n<details>1. **x**\n2. y</details>"),    # 2 questions
         _cell("P()", "code", [panel]),                                           # 1 panel
-        _cell("quiz.ask('q01-a', 'q01-b')", "code"),                             # 2 questions
+        _cell("quiz.ask('q01-a', 'q01-b')", "code", [question]),                # 2 questions, no panel
         _cell("## References\n" + "word " * 5000),                              # not counted
     ]}
     assert course.words(nb) == 304 + 5  # the first cell, then "Predict 1 a 2 b" outside the fold
     assert course.count_panels(nb) == 1
     assert course.count_questions(nb) == 4
-    # 308/150 + 5 + 8 = 15.05 -> rounded up to 20
+    # 309/150 + 5 + 8 = 15.06 -> rounded up to 20
     assert course.minutes(nb) == 20
+    # a case counts each stage; a self-check counts per_notebook questions of every content notebook
+    from clonaedu import casebook
+    stages = len(casebook.get("panic_stop").stages)
+    nb["cells"].append(_cell('cases.unfold("panic_stop", score=s)\nquiz.self_check(per_notebook=1, seed=8)', "code"))
+    assert course.count_questions(nb) == 4 + stages + len(course.CONTENT)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
