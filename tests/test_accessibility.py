@@ -168,3 +168,23 @@ def test_every_notebooks_references_carry_the_page_support():
     assert md.rstrip().endswith(_a11y.support_html())
     assert md.splitlines()[0].startswith("1. ") and "\n\n<style>" in md  # an HTML block of its own
     assert "<style>" not in repr(references("fda_klonopin_2023"))  # plain text stays plain
+
+
+def test_static_figures_grow_with_the_projector_look_like_panels():
+    house = _bundle(plots.taper_figure())["text/html"]
+    with presenting(True):
+        projector = _bundle(plots.taper_figure())["text/html"]
+    assert "max-width:960px" in house and "max-width:1280px" in projector
+
+
+@pytest.mark.parametrize("notebook", export.notebook_paths(), ids=lambda p: p.stem)
+def test_no_course_handout_lacks_a_figure_description(notebook):
+    _, page = export.handout_html(notebook)
+    assert "No description has been provided" not in page
+    for tag in re.findall(r"<img\b[^>]*>", page):
+        assert re.search(r'\salt="[^"]+"', tag) or 'src="data:,"' in tag, tag[:200]
+
+
+def test_the_regimen_panels_table_has_no_empty_header_cell():
+    panel = panels.RegimenPanel()
+    assert "<th></th>" not in panel.table.value and "<th>Regimen</th>" in panel.table.value

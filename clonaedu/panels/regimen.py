@@ -350,7 +350,7 @@ class RegimenPanel(FigurePanel):
         table = pd.DataFrame([self._metrics(rid) for _, rid in rows])
         table.insert(0, "", [letter for letter, _ in rows])
         self.metrics = table.set_index("")
-        shown = table.rename(columns=pk.SUMMARY_COLUMNS)
+        shown = table.rename(columns={**pk.SUMMARY_COLUMNS, "": "Regimen"})  # no empty header cell
         self.table.value = (
             shown.to_html(index=False, border=0, classes="clonaedu-table", float_format=lambda x: f"{x:g}")
             + "<div><i>Steady-state metrics for each regimen as prescribed (illustrative model). "

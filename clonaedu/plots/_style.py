@@ -321,9 +321,12 @@ class StaticFigure:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         png = self._repr_png_()
         encoded = base64.b64encode(png).decode("ascii")
+        # shown as wide as a panel of the same look (960 px, projector 1280 px): the figure's
+        # type grows with the figure, as in the panels
+        width = LOOKS[getattr(self.figure, "_clonaedu_look", "house")].image_max_width
         return {
             "text/html": (f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(self.alt, quote=True)}" '
-                          f'style="max-width:100%; height:auto">'),
+                          f'style="width:100%; max-width:{width}; height:auto">'),
             "image/png": encoded,
             "text/plain": repr(self),
         }

@@ -51,8 +51,13 @@ def _open(path, frontend, request, server_root):
         page = request.getfixturevalue("voila_context").new_page()
         driver.start_voila_load(page, server, _rel(path))
         driver.finish_voila_load(page)
+        # Voila shows the cells (and removes its "Executing n of N" spinner) once all have run
+        page.wait_for_function("() => !document.getElementById('loading')", timeout=120_000, polling=100)
         context = None
     panels = driver.wait_for_panels(page, expected)
+    # the page script (clonaedu/a11y.py) runs on the next animation frame after a change
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('.clonaedu-panel > img.clonaedu-figure'))
+                                  .every(img => img.hasAttribute('alt'))""", timeout=20_000, polling=100)
     return server, page, panels, context
 
 
