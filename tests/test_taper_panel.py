@@ -1,4 +1,4 @@
-"""Taper planner panel and taper figures (notebook 06): set a control, check the schedule, the
+"""Taper planner panel and taper figures (notebook 07): set a control, check the schedule, the
 lines, the table, the message and the PNG changed. Teaching material about how tapers are
 designed, never a plan for a person."""
 
@@ -385,13 +385,17 @@ def test_hold_step_lengthens_that_step_and_moves_the_line_and_message():
 def test_slow_down_spaces_the_last_steps():
     panel = TaperPlanner(rule="joint_guideline_2025", start_mg_per_day=2.0)
     assert panel.slow_weeks.disabled
+    before_png, before_msg = panel.png, panel.message_text
+    [(x_before, _)] = drawn_steps(panel)
     panel.slow_steps.value = 3
     assert not panel.slow_weeks.disabled
     panel.slow_weeks.value = 6
     expected = taper.schedule(2, rule="joint_guideline_2025", slow_last_steps=3, slow_interval_days=42)
     assert panel.schedule.equals(expected)
     assert panel.schedule.hold_days.tolist()[-4:] == [42, 42, 42, 0]
-    assert "the last 3 step(s) come 42 days apart" in panel.message_text
+    assert "the last 3 step(s) come 42 days apart" in panel.message_text and panel.message_text != before_msg
+    [(x, _)] = drawn_steps(panel)
+    assert x[-2] > x_before[-2] and panel.png != before_png  # the stop moves later on the figure
     # the label rule can be slowed too: the label itself says to go more slowly if withdrawal appears
     panel.rule.value = "label_panic"
     assert panel.schedule.hold_days.tolist()[-4:] == [42, 42, 42, 0]
