@@ -90,6 +90,8 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _QUESTION_LINE = re.compile(r"^\s*(?:\d+\.|[-*])\s+\S", re.M)
 _ASKED = re.compile(r"""quiz\.(?:ask|question)\(([^)]*)\)""")
+#: markdown cues of a cell that asks the student something (each list item in it is one task)
+_ASKING = ("**Predict", "Check your understanding", "**Now try it", "**Now check", "**Explore", "**Try it")
 _CASE = re.compile(r"""cases\.unfold\(\s*["']([a-z0-9_]+)["']""")
 _SELF_CHECK = re.compile(r"""self_check\(([^)]*)\)""")
 _PER_NOTEBOOK = re.compile(r"per_notebook\s*=\s*(\d+)")
@@ -135,7 +137,8 @@ def count_panels(nb) -> int:
 
 def count_questions(nb) -> int:
     """Questions a student answers: each numbered or bulleted item in a markdown cell that asks
-    ("Predict" or "Check your understanding", outside its folded answer), plus each bank question
+    ("Predict", "Check your understanding", "Now try it", "Now check", "Explore"; outside its folded
+    answer), plus each bank question
     placed with ``quiz.ask(...)``/``quiz.question(...)`` (a call naming no id counts as one), each
     stage of an unfolding case (``cases.unfold("id")``: a question or the written handoff), and
     each question of a mixed self-check (``per_notebook`` from every content notebook)."""
@@ -143,7 +146,7 @@ def count_questions(nb) -> int:
     for cell in nb["cells"]:
         src = _source(cell)
         if cell["cell_type"] == "markdown":
-            if "**Predict" in src or "Check your understanding" in src:
+            if any(cue in src for cue in _ASKING):
                 asked = _DETAILS.sub(" ", src)
                 items = len(_QUESTION_LINE.findall(asked))
                 n += max(items, 1)
