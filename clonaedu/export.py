@@ -275,11 +275,14 @@ _HANDOUT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 
 
 def figure_alt(output) -> str:
-    """Alt text for a saved figure output: a static figure's text/plain is its alt text; a panel
+    """Alt text for a saved figure output: a static figure's text/plain is ``[Figure: alt]``; a panel
     saves ``[Title: run the notebook to use it] message``, which becomes "Title, an interactive
     panel, as it starts. message"."""
     text = output.get("data", {}).get("text/plain", "")
     text = re.sub(r"\s+", " ", "".join(text) if isinstance(text, list) else str(text)).strip()
+    figure = re.fullmatch(r"\[Figure: (.*)\]", text)  # StaticFigure's text/plain
+    if figure:
+        return figure.group(1)
     match = re.match(r"\[(.+?): run the notebook to use it\]\s*(.*)", text)
     if match:
         return f"{match.group(1)}, an interactive panel, as it starts. {match.group(2)}".strip()
@@ -296,7 +299,6 @@ def handout_html(notebook: str | os.PathLike) -> tuple[str, str]:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(Path(notebook), as_version=4)
-    _describe_images(nb)
     title = _title(nb)
     for cell in nb.cells:  # alt text on every figure (nbconvert would say "No description ...")
         for output in cell.get("outputs", []):
@@ -309,34 +311,6 @@ def handout_html(notebook: str | os.PathLike) -> tuple[str, str]:
                             template_file="clonaedu_handout.html.j2")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "clonaedu_math": math})
     return title, body
-
-
-def _describe_images(nb) -> None:
-    """Give every saved PNG output without an HTML form an ``<img alt>`` built from its text
-    (``[Figure: ...]`` of a static figure, the panel's fallback line), so a handout made from
-    outputs saved by an older clonaedu never falls back to nbconvert's "No description has been
-    provided for this image". Current outputs carry their own ``<img alt>`` (StaticFigure,
-    FigurePanel)."""
-    import html
-
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if "image/png" not in data or "text/html" in data:
-                continue
-            text = _one_line(str(data.get("text/plain", "")))
-            figure = re.fullmatch(r"\[Figure: (.*)\]", text)
-            panel = re.fullmatch(r"\[(.+?): run the notebook to use it\] ?(.*)", text)
-            if figure:
-                alt = figure.group(1)
-            elif panel:
-                alt = f"{panel.group(1)}, as it starts." + (f" Message under the figure: {panel.group(2)}"
-                                                           if panel.group(2) else "")
-            else:
-                alt = text or "Course figure (no description was saved)."
-            png = data["image/png"].replace("\n", "") if isinstance(data["image/png"], str) else data["image/png"]
-            data["text/html"] = (f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}" '
-                                 'style="max-width:100%; height:auto">')
 
 
 def find_chromium() -> str | None:
