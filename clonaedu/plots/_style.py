@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import matplotlib
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.figure import Figure
 import numpy as np
 
@@ -205,10 +205,89 @@ def house_style() -> Iterator[None]:
         yield
 
 
+class _Recorder:
+    """Stands in for a RendererAgg's C++ renderer while one text is drawn: keeps a copy of
+    every glyph bitmap and where it went, and passes everything through."""
+
+    def __init__(self, real):
+        self._real, self.calls = real, []
+
+    def draw_text_image(self, image, x, y, angle, gc):
+        self.calls.append((np.array(image, copy=True), x, y, angle))
+        self._real.draw_text_image(image, x, y, angle, gc)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+class GlyphCachingRenderer(RendererAgg):
+    """A RendererAgg that remembers the glyph bitmaps of each text it draws.
+
+    Matplotlib 3.11 lays out and rasterises text glyph by glyph in Python (a tick label costs
+    about 0.3 ms, a long footer several ms), and a panel's full redraw draws dozens of texts
+    that did not change. The first time a text is drawn at a given spot (its string, font,
+    size, angle, antialiasing, dpi, canvas size, hinting and *exact* position), the bitmaps
+    FreeType renders are kept; a later draw of the same text at the same spot hands the same
+    bitmaps to the same C++ call at the same pixels. The result is byte for byte what an
+    uncached draw gives, whatever was drawn before (the key holds everything the bitmaps
+    depend on; the colour comes from the graphics context at each draw).
+    """
+
+    #: texts remembered per process (a few kB each)
+    KEPT = 3000
+    #: False draws every text afresh (benchmarks/panel_update.py times the naive way so)
+    enabled = True
+    _cache: dict = {}
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath or not self.enabled:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        features = language = None
+        if mtext is not None:
+            features, language = mtext.get_fontfeatures(), mtext.get_language()
+            features = tuple(features) if features is not None else None
+            language = language if isinstance(language, (str, type(None))) else repr(language)
+        font = (tuple(prop.get_family()), prop.get_slant(), prop.get_variant(), prop.get_weight(),
+                prop.get_stretch(), prop.get_file(), prop.get_math_fontfamily())
+        key = (s, font, prop.get_size_in_points(), angle, bool(gc.get_antialiased()), self.dpi,
+               self.width, self.height, float(x), float(y), features, language, get_hinting_flag(),
+               matplotlib.rcParams["text.hinting_factor"])
+        calls = self._cache.get(key)
+        if calls is None:
+            real = self._renderer
+            recorder = self._renderer = _Recorder(real)
+            try:
+                super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+            finally:
+                self._renderer = real
+            if len(self._cache) >= self.KEPT:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = recorder.calls
+            return None
+        for image, ix, iy, a in calls:
+            self._renderer.draw_text_image(image, ix, iy, a, gc)
+        return None
+
+
+class GlyphCachingCanvas(FigureCanvasAgg):
+    """The Agg canvas of the course's figures: draws with :class:`GlyphCachingRenderer`."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = GlyphCachingRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
 def fit_to_mode(fig: Figure) -> Figure:
     """Tie ``fig`` to the current display mode's look, once (its dpi; the look that
     :func:`apply_look` gives its artists before each full draw). A figure already tied keeps
-    its look. Returns ``fig``."""
+    its look. Returns ``fig``. Its Agg canvas becomes a :class:`GlyphCachingCanvas` (the same
+    pixels, drawn faster)."""
+    if type(fig.canvas) is FigureCanvasAgg:
+        GlyphCachingCanvas(fig)
     if getattr(fig, "_clonaedu_look", None) is None:
         chosen = look()
         fig._clonaedu_look = chosen.name
@@ -287,14 +366,14 @@ def png_bytes(fig: Figure, *, draw: bool = True) -> bytes:
     if draw:
         apply_look(fig)
         canvas.draw()
-    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
-    height, width, _ = rgb.shape
+    rgba = np.asarray(canvas.buffer_rgba())
+    height, width, _ = rgba.shape
     rows = np.empty((height, width * 3 + 1), dtype=np.uint8)
     rows[:, 0] = 0  # filter type "none" for every scanline
-    rows[:, 1:] = rgb.reshape(height, -1)
+    rows[:, 1:].reshape(height, width, 3)[...] = rgba[..., :3]  # one copy, no temporary
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
     return b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
-                     _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)), _chunk(b"IEND", b"")))
+                     _chunk(b"IDAT", zlib.compress(rows, 1)), _chunk(b"IEND", b"")))
 
 
 def _chunk(tag: bytes, payload: bytes) -> bytes:
