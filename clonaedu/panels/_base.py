@@ -27,10 +27,16 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import re
 
 import ipywidgets as widgets
+import numpy as np
+from matplotlib.collections import Collection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Annotation, Text
 
 from ..plots import png_bytes
 from ..plots._style import apply_look, fit_to_mode, look
@@ -47,6 +53,8 @@ class FigurePanel(widgets.VBox):
 
     #: one line shown in place of the panel wherever widgets cannot run (nbval, GitHub)
     title = "Interactive panel"
+    #: rendered frames (PNG bytes) kept per panel, for states shown again (0: none)
+    FRAMES_KEPT = 32
 
     def __init__(self, figure: Figure, controls: list[widgets.Widget], *,
                  below: list[widgets.Widget] = (), animated=()):
@@ -63,6 +71,8 @@ class FigurePanel(widgets.VBox):
         self.message.add_class(_a11y.MESSAGE_CLASS)
         self._background = None
         self._backgrounds: dict = {}  # key -> background, see render()
+        self._frames: dict = {}  # frame key -> PNG bytes, see render()
+        self._generations: dict = {}  # id(background) -> (background, its number)
         self.renders = 0
         self._holding = False  # True while reset() restores the controls (guarded observers wait)
         self._controls = list(controls)
@@ -100,28 +110,49 @@ class FigurePanel(widgets.VBox):
         flips between a few axis ranges redraws only its curves."""
         canvas = self.figure.canvas
         cached = self._backgrounds.get(key) if full and key is not None else None
+        drawn = False
         if cached is not None:
             self._background = cached
-            canvas.restore_region(cached)
         elif full or self._background is None:
             apply_look(self.figure)  # projector look: heavier lines, including new artists
             canvas.draw()  # animated artists are skipped here ...
+            drawn = True
             self._background = canvas.copy_from_bbox(self.figure.bbox)
             if key is not None:
                 if len(self._backgrounds) >= _MAX_BACKGROUNDS:  # a few full frames, not unbounded memory
                     self._backgrounds.pop(next(iter(self._backgrounds)))
                 self._backgrounds[key] = self._background
-        else:
-            canvas.restore_region(self._background)
-        for artist in self._animated:  # ... and drawn on top
-            self.figure.draw_artist(artist)
-        self.image.value = png_bytes(self.figure, draw=False)
+        # A frame shown before (the same background, the animated artists in the same state)
+        # comes from the frame cache: the same bytes, without drawing or encoding them again.
+        frame_key = _frame_key(self._generation(self._background), self.figure, self._animated) \
+            if self.FRAMES_KEPT else None
+        png = self._frames.pop(frame_key, None) if frame_key is not None else None
+        if png is None:
+            if not drawn:
+                canvas.restore_region(self._background)
+            for artist in self._animated:  # ... and drawn on top
+                self.figure.draw_artist(artist)
+            png = png_bytes(self.figure, draw=False)
+        if frame_key is not None:
+            self._frames[frame_key] = png  # the most recently shown last
+            while len(self._frames) > self.FRAMES_KEPT:
+                self._frames.pop(next(iter(self._frames)))
+        self.image.value = png
         if self.renders == 0:  # the starting state, which reset() restores
             self._start_controls = [(c, _control_state(c)) for c in _value_controls(self._controls, buttons=True)]
         alt = _a11y.alt_html(self.describe())
         if self.alt_widget.value != alt:
             self.alt_widget.value = alt
         self.renders += 1
+
+    def _generation(self, background) -> int:
+        """A number naming this background's pixels (a new one for each background drawn)."""
+        kept = self._generations.get(id(background))
+        if kept is None or kept[0] is not background:
+            kept = self._generations[id(background)] = (background, next(_GENERATIONS))
+            while len(self._generations) > 2 * _MAX_BACKGROUNDS + 2:  # those still in use are far fewer
+                self._generations.pop(next(iter(self._generations)))
+        return kept[1]
 
     # -- controls and reset -------------------------------------------------------------
     def observe_controls(self, handler, *controls) -> None:
@@ -325,3 +356,102 @@ def _scale_widths(widget: widgets.Widget, factor: float) -> None:
                 setattr(style, name, _scaled(value, factor))
     for child in getattr(widget, "children", ()):
         _scale_widths(child, factor)
+
+
+# -- the frame cache's key ------------------------------------------------------------------
+_GENERATIONS = itertools.count(1)
+
+_LINE = ("get_color", "get_linewidth", "get_linestyle", "get_marker", "get_markersize", "get_markerfacecolor",
+         "get_markeredgecolor", "get_markeredgewidth", "get_drawstyle", "get_dash_capstyle",
+         "get_solid_capstyle", "get_dash_joinstyle", "get_solid_joinstyle", "get_fillstyle", "get_markevery")
+_TEXT = ("get_text", "get_color", "get_ha", "get_va", "get_rotation", "get_rotation_mode", "get_linespacing",
+         "get_wrap", "get_usetex", "get_antialiased", "_get_multialignment")
+_PATCH = ("get_facecolor", "get_edgecolor", "get_linewidth", "get_linestyle", "get_hatch", "get_fill",
+          "get_capstyle", "get_joinstyle", "get_antialiased")
+_COLLECTION = ("get_linewidths", "get_linestyles", "get_hatch", "get_capstyle", "get_joinstyle",
+               "get_antialiased")
+
+
+def _frozen(value):
+    """A hashable, exact stand-in for an artist property (arrays by their bytes)."""
+    if isinstance(value, np.ndarray):
+        return (value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (str, int, float, bool, type(None), np.number)):
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def _props(artist, getters) -> tuple:
+    return tuple(_frozen(getattr(artist, g)()) for g in getters)
+
+
+def _path(path) -> tuple:
+    codes = path.codes
+    return (_frozen(np.asarray(path.vertices, dtype=float)), None if codes is None else codes.tobytes())
+
+
+def _font(text) -> tuple:
+    prop = text.get_fontproperties()
+    return (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+            prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
+
+
+def _state(artist) -> tuple:
+    """Everything that decides how ``artist`` draws (raises TypeError for a kind not known here)."""
+    common = (type(artist).__qualname__, artist.get_visible(), _frozen(artist.get_alpha()), artist.get_zorder(),
+              artist.get_clip_on(), artist.get_rasterized(), artist.get_agg_filter() is None,
+              artist.get_path_effects() == [], artist.get_sketch_params())
+    if not artist.get_visible():
+        return common
+    if artist.get_clip_path() is not None or artist.get_agg_filter() is not None or artist.get_path_effects():
+        raise TypeError("clip path, filter or path effects")
+    transform = artist.get_transform()
+    if not transform.is_affine:
+        raise TypeError("a non-affine transform")
+    common += (_frozen(transform.get_matrix()),)
+    if isinstance(artist, Line2D):
+        return common + _props(artist, _LINE) + (_frozen(np.asarray(artist.get_xydata(), dtype=float)),)
+    if isinstance(artist, Text):
+        bbox = artist.get_bbox_patch()
+        arrow = getattr(artist, "arrow_patch", None)
+        extra = ()
+        if isinstance(artist, Annotation):
+            extra = (_frozen(tuple(float(v) for v in artist.xy)), _frozen(artist.xycoords),
+                     _frozen(artist.get_anncoords()), None if arrow is None else _state(arrow))
+        elif arrow is not None:
+            raise TypeError("text with an arrow")
+        return (common + _props(artist, _TEXT) + _font(artist)
+                + (_frozen(tuple(float(v) for v in artist.get_unitless_position())),
+                   None if bbox is None else _state(bbox)) + extra)
+    if isinstance(artist, Patch):
+        return (common + _props(artist, _PATCH) + _path(artist.get_path())
+                + (_frozen(artist.get_patch_transform().get_matrix()),))
+    if isinstance(artist, Collection):
+        offsets = artist.get_offsets()
+        return (common + _props(artist, _COLLECTION)
+                + (_frozen(np.asarray(artist.get_facecolor())), _frozen(np.asarray(artist.get_edgecolor())),
+                   tuple(_path(p) for p in artist.get_paths()), _frozen(np.asarray(offsets, dtype=float)),
+                   _frozen(artist.get_offset_transform().get_matrix()),
+                   tuple(_frozen(t) for t in artist.get_transforms())))
+    raise TypeError(type(artist).__name__)
+
+
+def _frame_key(generation: int, figure: Figure, animated) -> tuple | None:
+    """What decides a blitted frame's pixels: the background's number, the figure's size and
+    each animated artist's state with its axes' place and limits. None when an artist is of a
+    kind (or uses a feature) the key does not cover: that frame is then always drawn."""
+    try:
+        axes = {}
+        states = []
+        for artist in animated:
+            ax = artist.axes
+            if ax is not None and id(ax) not in axes:
+                axes[id(ax)] = (tuple(ax.get_position().bounds), tuple(ax.viewLim.bounds))
+            states.append((id(ax) if ax is not None else None, _state(artist)))
+        return (generation, figure.dpi, tuple(figure.bbox.bounds), tuple(sorted(axes.items())), tuple(states))
+    except TypeError:
+        return None

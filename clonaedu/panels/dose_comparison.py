@@ -84,7 +84,7 @@ class DoseComparisonPanel(FigurePanel):
         self.doses_per_day.observe(self._on_schedule, "value")
         self._ylim = None
         self._update()
-        self.render()
+        self.render(key=self._key())
         fig.set_layout_engine("none")  # keep the first layout: later full redraws skip the solver
 
     # -- selection ------------------------------------------------------------------------
@@ -146,12 +146,17 @@ class DoseComparisonPanel(FigurePanel):
                 b.observe(self._on_toggle, "value")
         self._style_buttons()
         self._update()
-        self.render(full=self._full)
+        self.render(full=self._full, key=self._key())
+
+    def _key(self) -> tuple:
+        """What the figure's background shows (the schedule's axes and the y limit): a
+        background drawn before for it is reused (see FigurePanel.render)."""
+        return self.doses_per_day.value, self._ylim
 
     def _on_schedule(self, change) -> None:
         doseplots.steady_state_axes(self.axes["curves"], self.doses_per_day.value)
         self._update()
-        self.render(full=True)
+        self.render(full=True, key=self._key())
 
     def _reset_state(self) -> None:
         self._ylim = None
@@ -160,7 +165,7 @@ class DoseComparisonPanel(FigurePanel):
         doseplots.steady_state_axes(self.axes["curves"], self.doses_per_day.value)
         self._style_buttons()
         self._update()
-        self.render(full=True)
+        self.render(full=True, key=self._key())
 
     # -- model and figure -----------------------------------------------------------------
     def _update(self) -> None:
