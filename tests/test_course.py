@@ -187,17 +187,25 @@ def _visible_text(cell):
 
 def spoilers(nb):
     """(cell index, answer value) for every bold answer value with a digit in a folded "Check
-    your answer" that a code cell's output already shows above it in the same section (since the
-    last ``#``/``##`` heading): a table, a printed line or a panel's starting message."""
+    your answer" that a code cell's output already shows on screen with it: above it in the same
+    section (since the last ``#``/``##`` heading: a table, a printed line or a panel's starting
+    message), or right below it (the code cells after the question, up to the next text cell: an
+    output there is not folded, whatever the details block above it says)."""
     found = []
     shown = []  # visible output text since the last heading
-    for i, cell in enumerate(nb.cells):
+    cells = nb.cells
+    for i, cell in enumerate(cells):
         if cell.cell_type == "code":
             shown.append(_visible_text(cell))
             continue
         if re.match(r"\s*##?\s", cell.source):
             shown = []
-        screen = "\n".join(shown)
+        below = []
+        for after in cells[i + 1:]:
+            if after.cell_type != "code":
+                break
+            below.append(_visible_text(after))
+        screen = "\n".join(shown + below)
         for answer in _DETAILS.findall(cell.source):
             for value in _BOLD.findall(answer):
                 value = value.strip()
@@ -216,6 +224,9 @@ def test_the_spoiler_check_finds_an_answer_printed_above_its_question():
     assert spoilers(nb) == [(2, "12 h")]
     nb.cells.insert(2, nbformat.v4.new_markdown_cell("## 2. B"))  # a new section: not on screen together
     assert spoilers(nb) == []
+    # an output right after the folded answer is not folded: it answers the question too
+    nb.cells.append(nbformat.v4.new_code_cell("t", outputs=[nbformat.v4.new_output("stream", text="12 h\n")]))
+    assert spoilers(nb) == [(3, "12 h")]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
