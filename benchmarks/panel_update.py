@@ -86,8 +86,19 @@ def _slowed(panel):
     panel.slow_steps.value = 2
 
 
+def _seizure(panel):
+    panel.indication.value = "seizure_disorders"
+
+
+def _child(panel):
+    _seizure(panel)
+    panel.population.value = "pediatric"
+
+
 # (panel, control) -> put the panel where the control does something, before timing
 SETUP = {
+    ("DoseExplorer", "population"): _seizure,
+    ("DoseExplorer", "weight"): _child,
     ("RegimenPanel", "late_h"): _late,
     ("RegimenPanel", "edit_regimen"): _late,
     ("RegimenPanel", "edit_day"): _late,

@@ -269,6 +269,10 @@ class Control:
     a number box (arrow up, then Enter).
     """
 
+    #: what the latency benchmark types into a text box, by its label (the custom regimen's)
+    TEXTS = {"Custom clock times": ("08:00, 20:00", "08:00, 14:00, 20:00"),
+             "Custom dose at each time (mg)": ("0.25", "0.5")}
+
     def __init__(self, panel):
         box = panel.locator(CONTROLS).first
         self.kind, self.element = self._find(box)
@@ -323,9 +327,15 @@ class Control:
             text = button.inner_text().strip()
             button.click()
             return f"press '{text}'"
-        if self.kind in ("toggle", "checkbox"):
+        if self.kind in ("toggle", "checkbox", "button"):
             el.click()
             return "click"
+        if self.kind == "text":
+            now = el.input_value()
+            texts = [t for t in self.TEXTS.get(self.label, ()) if t != now] or [now + " "]
+            el.fill(texts[0])
+            el.press("Enter")
+            return f"type {texts[0]!r}"
         el.press("ArrowUp")
         el.press("Enter")
         return "ArrowUp"
@@ -359,3 +369,50 @@ def check_panel_reacts(page, panel, timeout_s: float = 20) -> Control:
 
 def safe_name(path: Path) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem)
+
+
+def all_controls(panel) -> list[Control]:
+    """Every visible, enabled control of a panel, each as a :class:`Control` (the latency
+    benchmark times them all): each slider handle, select, group of toggle buttons, single
+    toggle button, checkbox, text box and button, in screen order. A text box gets the next of
+    ``Control.TEXTS`` typed into it (then Enter); a button is clicked."""
+    box = panel.locator(CONTROLS).first
+    found = box.evaluate_handle("""(box) => {
+        const out = [];
+        const visible = el => el.offsetParent !== null;
+        box.querySelectorAll('.noUi-handle, select, .widget-toggle-buttons, button, input').forEach(el => {
+            if (!visible(el)) return;
+            if (el.matches('button') && el.closest('.widget-toggle-buttons')) return;
+            if (el.matches('input') && !['checkbox', 'text', 'number'].includes(el.type)) return;
+            if (el.matches('select') && el.options.length < 2) return;
+            out.push(el);
+        });
+        return out;
+    }""")
+    controls = []
+    for i in range(found.evaluate("a => a.length")):
+        handle = found.evaluate_handle("(a, i) => a[i]", i).as_element()
+        kind = handle.evaluate("""el => el.matches('.noUi-handle') ? 'slider'
+            : el.matches('select') ? 'select'
+            : el.matches('.widget-toggle-buttons') ? 'toggle buttons'
+            : el.matches('button.widget-toggle-button') ? 'toggle'
+            : el.matches('button') ? 'button'
+            : el.type === 'checkbox' ? 'checkbox'
+            : el.type === 'text' ? 'text' : 'number'""")
+        disabled = handle.evaluate("""el => el.disabled === true
+            || !!el.closest('[disabled]') || !!el.closest('.noUi-target[disabled]')""")
+        control = Control.__new__(Control)
+        control.kind, control.element = kind, handle
+        control.label = handle.evaluate("""el => {
+            const w = el.closest('.widget-inline-hbox, .widget-hslider, .widget-dropdown, .widget-checkbox,'
+                                 + ' .widget-toggle-buttons, .widget-text, .widget-box');
+            const lab = w && w.querySelector('.widget-label');
+            const clean = t => (t || '').replace(/\u200b/g, '').trim();
+            return (el.matches('button') ? clean(el.textContent) : '')
+                || clean(lab && lab.textContent) || clean(el.getAttribute('aria-label'))
+                || clean(w && w.textContent) || el.tagName.toLowerCase();
+        }""")
+        control._key = "ArrowRight"
+        control.disabled = disabled
+        controls.append(control)
+    return controls

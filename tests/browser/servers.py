@@ -251,13 +251,14 @@ def start_jupyterlab(workdir: Path, root: Path, timeout: float = 90) -> Server:
     return _start("lab", build, workdir, root, "/api/status", timeout)
 
 
-def start_voila(workdir: Path, root: Path, timeout: float = 90) -> Server:
-    """Standalone Voila serving ``root`` (notebooks at /voila/render/notebooks/NN_*.ipynb)."""
+def start_voila(workdir: Path, root: Path, timeout: float = 90, extra_args=()) -> Server:
+    """Standalone Voila serving ``root`` (notebooks at /voila/render/notebooks/NN_*.ipynb);
+    ``extra_args`` go on its command line (the latency benchmark's ``--preheat_kernel=True``)."""
 
     def build(port, token):
         return [sys.executable, "-m", "voila", str(root), "--no-browser",
                 "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
-                f"--token={token}", "--show_tracebacks=True"]
+                f"--token={token}", "--show_tracebacks=True", *extra_args]
 
     return _start("voila", build, workdir, root, "/voila/api/contents", timeout)
 
