@@ -95,8 +95,14 @@ def _child(panel):
     panel.population.value = "pediatric"
 
 
+def _pinned(panel):
+    panel.pin.click()
+
+
 # (panel, control) -> put the panel where the control does something, before timing
 SETUP = {
+    ("SingleDosePanel", "unpin"): _pinned,
+    ("WhoNeedsLessPanel", "unpin"): _pinned,
     ("DoseExplorer", "population"): _seizure,
     ("DoseExplorer", "weight"): _child,
     ("RegimenPanel", "late_h"): _late,
@@ -312,6 +318,8 @@ def controls_table(args) -> list:
         named = [(n, _label(w) or n) for n, w in _named_controls(probe)]
         probe.close()
         for name, label in named:
+            if args.control and args.control.lower() not in f"{name} {label}".lower():
+                continue
             try:
                 result, note = measure(panel_name, factory, name, args.changes, args.naive)
             except Exception as exc:  # a benchmark row, not a crash: say what failed
@@ -359,6 +367,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=30, help="timed changes per control (>= 20)")
     parser.add_argument("--naive", type=int, default=8, help="naive rebuilds per control")
     parser.add_argument("--panel", default="", help="only panels whose name contains this")
+    parser.add_argument("--control", default="", help="only controls whose name or label contains this")
     parser.add_argument("--memory", action="store_true", help="also each notebook kernel's resident memory")
     parser.add_argument("--no-controls", action="store_true", help="skip the per-control table")
     args = parser.parse_args()

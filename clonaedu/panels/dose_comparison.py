@@ -83,6 +83,7 @@ class DoseComparisonPanel(FigurePanel):
         self.selection.observe(self._on_selection, "value")
         self.doses_per_day.observe(self._on_schedule, "value")
         self._ylim = None
+        self._comparisons: dict = {}  # (doses, doses a day) -> (metrics table, its HTML)
         self._update()
         self.render(key=self._key())
         fig.set_layout_engine("none")  # keep the first layout: later full redraws skip the solver
@@ -171,7 +172,12 @@ class DoseComparisonPanel(FigurePanel):
     def _update(self) -> None:
         doses = list(self.selected)
         n = self.doses_per_day.value
-        self.comparison = populations.dose_comparison(doses, n, self.params)
+        key = (tuple(doses), n)
+        if key not in self._comparisons:  # a selection seen before: its table is kept (pandas is slow)
+            if len(self._comparisons) > 64:
+                self._comparisons.clear()
+            self._comparisons[key] = populations.dose_comparison(doses, n, self.params), None
+        self.comparison, table = self._comparisons[key]
         above = list(self.comparison.above_maximum)
         curves = [d * self._unit[n] for d in doses]
         top = max(float(c.max()) for c in curves)
@@ -182,7 +188,11 @@ class DoseComparisonPanel(FigurePanel):
             self._ylim = y_top
         doseplots.update_dose_curves(self.curves, self.t_h, curves, doses, above, y_top)
         doseplots.update_schematic_markers(self.markers, doses)
-        self._fill_table()
+        if table is None:
+            self._fill_table()
+            self._comparisons[key] = self.comparison, self.table.value
+        else:
+            self.table.value = table
         self._message()
 
     def _message(self, extra: str = "", warning: bool = False) -> None:

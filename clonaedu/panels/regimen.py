@@ -346,7 +346,14 @@ class RegimenPanel(FigurePanel):
         return True
 
     def _fill_table(self, rows) -> None:
-        """Show the metrics of the chosen regimens (``rows``: (letter, regimen id)) under the figure."""
+        """Show the metrics of the chosen regimens (``rows``: (letter, regimen id)) under the figure
+        (the table of a choice seen before is kept: pandas takes milliseconds to write one)."""
+        key = tuple((letter, rid, self._pattern(rid) if rid == CUSTOM else None) for letter, rid in rows)
+        tables = self.__dict__.setdefault("_tables", {})
+        if key in tables:
+            metrics, self.table.value = tables[key]
+            self.metrics = metrics.copy()
+            return
         table = pd.DataFrame([self._metrics(rid) for _, rid in rows])
         table.insert(0, "", [letter for letter, _ in rows])
         self.metrics = table.set_index("")
@@ -356,6 +363,9 @@ class RegimenPanel(FigurePanel):
             + "<div><i>Steady-state metrics for each regimen as prescribed (illustrative model). "
               "Accumulation compares one steady-state dosing interval with the first one.</i></div>"
         )
+        if len(tables) > 64:
+            tables.clear()
+        tables[key] = (self.metrics.copy(), self.table.value)
 
     def _reset_state(self) -> None:
         self._ylim = None
