@@ -19,7 +19,7 @@ import json
 import pytest
 
 from . import axe, driver
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, _skip_or_fail
 from .servers import NOTEBOOK_DIR, notebooks
 
 CASES = [pytest.param(path, frontend, id=f"axe-{frontend}-{path.stem}")
@@ -31,7 +31,11 @@ def _rel(path) -> str:
 
 
 @pytest.fixture(scope="session")
-def axe_artifacts():
+def axe_artifacts(request, browser_workdir):
+    try:
+        axe.axe_source()
+    except RuntimeError as exc:  # a missing axe-core is a skip locally, a failure in CI
+        _skip_or_fail(request.config, str(exc))
     path = ARTIFACTS / "axe"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -55,6 +59,11 @@ def _open(path, frontend, request, server_root):
         page.wait_for_function("() => !document.getElementById('loading')", timeout=120_000, polling=100)
         context = None
     panels = driver.wait_for_panels(page, expected)
+    # every notebook ends with its references, which carry the page's accessibility CSS (outputs
+    # render asynchronously, after Voila has removed its spinner)
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('style'))
+                                  .some(s => s.textContent.includes('.clonaedu-sr-only'))""",
+                           timeout=30_000, polling=100)
     # the page script (clonaedu/a11y.py) runs on the next animation frame after a change
     page.wait_for_function("""() => Array.from(document.querySelectorAll('.clonaedu-panel > img.clonaedu-figure'))
                                   .every(img => img.hasAttribute('alt'))""", timeout=20_000, polling=100)
