@@ -4,9 +4,12 @@
 stage. Each stage adds information (history, vital signs, a sedation score, a new medicine, a
 symptom on a taper day) with its sources, and asks one question from the question bank, drawn
 by :func:`clonaedu.quiz.question`. Only after the student has answered (checked an answer,
-right or wrong, or asked to see it) does the stage show what happened next and reveal the next
-stage. The last stage asks for an SBAR handoff or a counselling script in the student's own
-words, then shows a model answer to compare with. It is not graded, and nothing typed is saved.
+or asked to see the answer after a wrong try) does the stage show what happened next and reveal
+the next stage: a wrong first try only says "try again", since the consequence would give the
+answer away. The last stage asks for an SBAR handoff or a counselling script in the student's own
+words (at least :data:`MIN_WORDS` words), then shows a model answer to compare with. It is not
+graded, and nothing typed is saved. A score passed to :func:`unfold` counts every question of the
+case from the start, not only the stages revealed so far.
 
 The data, their validation and the gating state live in :mod:`clonaedu.casebook`; this module
 only draws them. Saved without a kernel (GitHub, nbviewer), a case shows its introduction and
@@ -25,7 +28,10 @@ from . import casebook, data, quiz
 from .casebook import Case, Progress, Stage
 from .data import Dataset
 
-__all__ = ["case_ids", "unfold", "CaseWidget", "StageView"]
+__all__ = ["case_ids", "unfold", "CaseWidget", "StageView", "MIN_WORDS"]
+
+#: words a written answer needs before its model answer is shown (a real attempt, not one letter)
+MIN_WORDS = 20
 
 _BLUE, _GREEN, _GREY, _ORANGE = "#0072B2", "#009E73", "#555555", "#E69F00"
 _FULL = widgets.Layout(width="auto", max_width="900px")
@@ -77,7 +83,7 @@ class StageView(widgets.VBox):
         self.compare_button: widgets.Button | None = None
         if stage.kind == "question":
             self.question = quiz.question(stage.question_id, score=owner.score, dataset=owner.dataset_arg)
-            self.question.observe(self._on_question, names=["attempts", "revealed"])
+            self.question.observe(self._on_question, names=["solved", "revealed"])
             middle: list[widgets.Widget] = [self.question]
         else:
             self.answer_box = widgets.Textarea(
@@ -86,13 +92,14 @@ class StageView(widgets.VBox):
                 layout=widgets.Layout(width="100%", max_width="900px", height="160px"))
             self.compare_button = widgets.Button(
                 description="Compare with a model answer", button_style="primary", disabled=True,
-                tooltip="Write your answer first; then compare it with a model answer (not graded)",
+                tooltip=f"Write at least {MIN_WORDS} words first; then compare with a model answer (not graded)",
                 layout=widgets.Layout(width="auto"))
             self.answer_box.observe(self._on_text, names="value")
             self.compare_button.on_click(lambda _: self.submit())
             task = widgets.HTML(_box(_ORANGE, f"<b>Your turn.</b> {html.escape(stage.task)}<br><small>{NOT_GRADED}"
                                              "</small>"), layout=_FULL)
-            middle = [task, self.answer_box, self.compare_button]
+            self.word_count = widgets.HTML(self._count_text(""), layout=_FULL)
+            middle = [task, self.answer_box, self.word_count, self.compare_button]
         super().__init__(children=[self.header, *middle, self.outcome],
                          layout=widgets.Layout(margin="4px 0 12px 0"))
         self.add_class("clonaedu-case-stage")
@@ -100,15 +107,28 @@ class StageView(widgets.VBox):
     # -- answering ------------------------------------------------------------------------
     def _on_question(self, _change=None) -> None:
         q = self.question
-        if q is not None and (q.attempts > 0 or q.revealed):
+        if q is not None and (q.solved or q.revealed):
             self.owner._answered(self.stage.number)
 
+    @staticmethod
+    def _words(text: str) -> int:
+        return len(text.split())
+
+    @classmethod
+    def _count_text(cls, text: str) -> str:
+        n = cls._words(text)
+        if n >= MIN_WORDS:
+            return f"<small style='color:{_GREY}'>{n} words.</small>"
+        return f"<small style='color:{_GREY}'>{n} of at least {MIN_WORDS} words before you can compare.</small>"
+
     def _on_text(self, change) -> None:
-        self.compare_button.disabled = not change["new"].strip()
+        self.compare_button.disabled = self._words(change["new"]) < MIN_WORDS
+        self.word_count.value = self._count_text(change["new"])
 
     def submit(self) -> None:
-        """Show the model answer (the written task only, and only once something is written)."""
-        if self.answer_box is None or not self.answer_box.value.strip():
+        """Show the model answer (the written task only, and only once at least ``MIN_WORDS``
+        words are written)."""
+        if self.answer_box is None or self._words(self.answer_box.value) < MIN_WORDS:
             return
         self.owner._answered(self.stage.number)
 
@@ -153,6 +173,10 @@ class CaseWidget(widgets.VBox):
         self.reset_button.on_click(lambda _: self.reset())
         self.views: list[StageView] = []
         self._made: dict[int, StageView] = {}  # one view per stage, reused after a reset
+        if score is not None:
+            # build every stage now (hidden) so the score counts all the case's questions from the start
+            for stage in case.stages:
+                self._made[stage.number] = StageView(self, stage)
         super().__init__(layout=widgets.Layout(margin="6px 0 16px 0"))
         self.add_class("clonaedu-case")
         self._sync()

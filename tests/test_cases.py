@@ -105,7 +105,14 @@ def test_next_stage_is_hidden_until_the_current_question_is_answered(case_id):
     assert w.case.stages[1].information[:60] not in shown and later_text[:40] not in shown
     for number in range(1, n):
         view = w.view(number)
-        _answer(view, right=(number % 2 == 0))  # wrong answers unlock the consequence too
+        if number % 2:
+            # a wrong try says "try again" and keeps the consequence (which holds the answer) hidden
+            _answer(view, right=False)
+            assert view.outcome.value == "" and w.revealed == list(range(1, number + 1))
+            assert view.stage.consequence[:40] not in " ".join(getattr(c, "value", "") for c in view.children)
+            view.question.show_button.click()  # ... until the answer is shown
+        else:
+            _answer(view, right=True)
         assert "What happens next" in view.outcome.value
         assert w.revealed == list(range(1, number + 2))
     task = w.view(n)
@@ -113,7 +120,11 @@ def test_next_stage_is_hidden_until_the_current_question_is_answered(case_id):
     assert "Not graded" in task.children[1].value
     task.compare_button.click()
     assert task.outcome.value == ""  # nothing written yet: no model answer
-    task.answer_box.value = "S: my handoff"
+    task.answer_box.value = "S: my handoff"  # one character or a few words are not an attempt
+    assert task.compare_button.disabled and f"3 of at least {cases.MIN_WORDS} words" in task.word_count.value
+    task.submit()
+    assert task.outcome.value == ""
+    task.answer_box.value = " ".join(["word"] * cases.MIN_WORDS)
     assert not task.compare_button.disabled
     task.compare_button.click()
     assert "model answer" in task.outcome.value and w.progress.complete
@@ -130,7 +141,7 @@ def test_show_answer_after_an_attempt_also_unfolds_and_scores_count():
     assert w.revealed == [1]
     _answer(view, right=True)
     assert w.revealed == [1, 2]
-    assert score.totals["questions"] == 2 and score.totals["right"] == 1
+    assert score.totals["questions"] == 2 and score.totals["right"] == 1  # both stage questions, from the start
     assert "0.075 mg/kg/day" in view.outcome.value or "0.075" in view.outcome.value
 
 
@@ -353,3 +364,27 @@ def test_cases_notebook_unfolds_every_case_and_keeps_the_self_check():
             case = casebook.get(re.search(r'unfold\("([a-z_]+)"', c.source).group(1))
             assert case.stages[0].information[:40] in text
             assert case.stages[1].information[:40] not in text and "What happens next" not in text
+
+
+def test_a_score_counts_every_question_of_a_case_before_its_stages_open():
+    """Educator review: the score's "of N" must not grow as stages open."""
+    score = quiz.ScoreSummary()
+    questions = 0
+    for case_id in casebook.case_ids():
+        w = cases.unfold(case_id, score=score)
+        assert w.revealed == [1]
+        questions += len(w.case.question_ids)
+        assert score.totals["questions"] == questions
+    assert questions == sum(len(casebook.get(c).question_ids) for c in casebook.case_ids()) >= 9
+
+
+def test_emergency_and_pregnancy_stages_follow_the_label():
+    """Pharmacist review: slowed breathing is acted on at once (naloxone, oxygen) at stage 2, and the
+    pregnancy registry is offered when the pregnancy is found, not only after birth."""
+    older = casebook.get("older_adult_opioid").stages
+    assert "naloxone" in older[1].consequence and "oxygen" in older[1].consequence
+    assert "emergency" in older[1].consequence.lower()
+    assert "build up" not in older[0].information and "build up" in older[0].consequence
+    pregnancy = casebook.get("pregnancy")
+    assert "Registry" in pregnancy.stages[0].consequence
+    assert "two years" in pregnancy.introduction and "months of" not in pregnancy.stages[0].consequence
