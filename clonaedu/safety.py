@@ -13,13 +13,15 @@ Educational material, not medical advice.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from . import data
 from .display import Table
 from .display import table as _show
 
-__all__ = ["TOPICS", "ACTIONS", "facts", "table", "fact"]
+__all__ = ["TOPICS", "ACTIONS", "facts", "table", "fact", "FoldedTable"]
 
 TOPICS = ("boxed_warning", "warning", "precaution", "indication", "monitoring", "counselling", "overdose",
           "controlled_substance")
@@ -52,7 +54,33 @@ def fact(fact_id: str) -> pd.Series:
     return frame.loc[fact_id]
 
 
-def table(*topics: str, action: str | None = None) -> Table:
+class FoldedTable:
+    """A student table folded under a summary line: closed until the student opens it, in
+    JupyterLab, the app view and a saved notebook alike (an HTML ``<details>``). Used where an
+    open table would answer a question on screen, and to keep a notebook's summary tables from
+    repeating its prose at full length. ``table`` is the unfolded :class:`Table`."""
+
+    def __init__(self, table: Table, summary: str):
+        if not summary.strip():
+            raise ValueError("a folded table needs a summary line to click on")
+        self.table = table
+        self.summary = summary
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.table.headers)
+        cell = "<td style='text-align:left; vertical-align:top'>{}</td>"
+        body = "".join("<tr>" + "".join(cell.format(html.escape(c.replace("\\|", "|"))) for c in row) + "</tr>"
+                       for row in self.table._rows())
+        return (f"<details class='clonaedu-folded-table'><summary>{html.escape(self.summary)}</summary>"
+                f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>")
+
+    def __repr__(self) -> str:
+        return f"[{self.summary}: a folded table of {len(self.table.frame)} rows; open it in the running notebook]"
+
+
+def table(*topics: str, action: str | None = None, folded: str | None = None) -> Table | FoldedTable:
     """The facts of these topics as a student table: what the source says, what you do, the
-    action and the source id (the reference list at the end of the notebook cites it)."""
-    return _show(facts(*topics, action=action), _STUDENT)
+    action and the source id (the reference list at the end of the notebook cites it).
+    ``folded``: a summary line; the table is then shown closed under it (:class:`FoldedTable`)."""
+    shown = _show(facts(*topics, action=action), _STUDENT)
+    return shown if folded is None else FoldedTable(shown, folded)

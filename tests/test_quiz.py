@@ -454,14 +454,6 @@ def _older_preset():
     return "Higher, and steady state takes longer to reach"
 
 
-def _older_levels():
-    typical, older = ss("bedtime_1mg"), ss("bedtime_1mg", "older_adult")
-    assert 1.25 < older.cavg_ss_ng_ml / typical.cavg_ss_ng_ml < 1.4  # "about a third higher"
-    extra_days = (older.time_to_90pct_steady_state_h - typical.time_to_90pct_steady_state_h) / 24
-    assert 0.7 < extra_days < 1.3  # "about a day longer"
-    assert older.cmax_ss_ng_ml > typical.cmax_ss_ng_ml and older.trough_ss_ng_ml > typical.trough_ss_ng_ml
-    return choice("q10-older-levels", 0)
-
 
 def _clearance_quarter():
     presets = data.table("pk_parameters").set_index(["preset", "parameter"])["value"]
@@ -546,53 +538,11 @@ def _shortest_half_life():
     return shortest.capitalize()
 
 
-def _older_after_12h():
-    from clonaedu.panels import SingleDosePanel
-
-    panel = SingleDosePanel(1.0, params=pk.Params.preset("older_adult"))
-    assert _window("duration", "adult").high_h == 12
-    return float(re.search(r"At 12 h, .* still (\d+)% of the peak", panel.message_text).group(1))
 
 
-def _older_supported():
-    assert dosing.place(1).category == "target"  # so "above the labelled maximum" is false
-    return list(BANK.get("q10-older-supported").choices[:2])
 
 
-def _percent_grows():
-    cuts = taper.schedule(1.5).cut_percent.tolist()[1:]
-    assert round(cuts[0]) == 17 and cuts[-2] == 50 and cuts[-1] == 100
-    assert cuts == sorted(cuts)
-    return choice("q10-stop-percent-grows", 0)
 
-
-def _daytime_lowest():
-    phase = np.linspace(0, 24, 2401)  # hours after the 22:00 dose
-    level = pk.steady_state(regimens.example("bedtime_1mg", days=2), phase)
-    clock = (22 + phase[np.argmin(level)]) % 24
-    assert 20 <= clock <= 22 or clock == 0
-    assert regimens.examples().loc["bedtime_1mg", "clock_times"] == ["22:00"]
-    return choice("q10-daytime-lowest", 0)
-
-
-def _daytime_what_changes():
-    bed, bid = ss("bedtime_1mg"), ss("bid_0_5mg")
-    assert bed.cavg_ss_ng_ml == pytest.approx(bid.cavg_ss_ng_ml)
-    assert abs(bed.time_to_90pct_steady_state_h - bid.time_to_90pct_steady_state_h) < 2
-    assert bid.fluctuation_ss < bed.fluctuation_ss
-    return choice("q10-daytime-what-changes", 0)
-
-
-def _classmate_error():
-    rng = dosing.pediatric_range(20)
-    assert 0.1 * 20 == rng.maintenance_mg_per_day[0] == 2 * rng.initial_max_mg_per_day
-    return choice("q10-child-classmate-error", 0)
-
-
-def _child_each_dose():
-    assert dosing.pediatric_range(20).initial_mg_per_day[0] <= 0.5 <= dosing.pediatric_range(20).initial_mg_per_day[1]
-    assert str(dosing.tablets_for(0.25)) == "half of a 0.5 mg scored tablet"
-    return dosing.per_dose(0.5, 2)
 
 
 def _anticonvulsant_tolerance():
@@ -674,18 +624,6 @@ RECOMPUTE = {
     "q09-lorazepam": _lorazepam,
     "q09-tables-agree": _tables_agree,
     "q09-shortest-half-life": _shortest_half_life,
-    "q10-older-levels": _older_levels,
-    "q10-older-after-12h": _older_after_12h,
-    "q10-older-supported": _older_supported,
-    "q10-stop-label-days": lambda: taper.schedule(1.5).attrs["duration_days"],
-    "q10-stop-guideline-weeks": lambda: taper.schedule(1.5, "joint_guideline_2025").attrs["duration_days"] / 7,
-    "q10-stop-percent-grows": _percent_grows,
-    "q10-daytime-lowest": _daytime_lowest,
-    "q10-daytime-fluctuation": lambda: round(100 * ss("bid_0_5mg").fluctuation_ss),
-    "q10-daytime-what-changes": _daytime_what_changes,
-    "q10-child-initial-maximum": lambda: dosing.pediatric_range(20).initial_max_mg_per_day,
-    "q10-child-classmate-error": _classmate_error,
-    "q10-child-each-dose": _child_each_dose,
     "q08-order-above-maximum": lambda: dosing.daily_total(2.5, 2) - dosing.landmarks().loc["maximum", "high"],
     "q10-sam-mg-per-kg": lambda: dosing.daily_total(0.5, 3) / 20,
 }
@@ -915,8 +853,8 @@ def test_score_summary_counts_and_suggests_what_to_revisit():
 
 def test_missed_case_questions_do_not_suggest_revisiting_the_cases_notebook():
     score = quiz.ScoreSummary()
-    w = quiz.question("q10-child-each-dose", score=score)
-    w.respond("0.5")
+    w = quiz.question("q10-sam-mg-per-kg", score=score)
+    w.respond("1.5")  # the daily total in mg, not mg/kg/day
     w.check_button.click()
     assert score.totals["answered"] == 1 and score.totals["right"] == 0
     assert score.revisit() == [] and "Worth revisiting" not in score.table.value
