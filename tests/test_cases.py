@@ -388,3 +388,26 @@ def test_emergency_and_pregnancy_stages_follow_the_label():
     pregnancy = casebook.get("pregnancy")
     assert "Registry" in pregnancy.stages[0].consequence
     assert "two years" in pregnancy.introduction and "months of" not in pregnancy.stages[0].consequence
+
+
+def test_safety_tables_in_notebook_08_are_folded_so_they_answer_nothing_on_screen():
+    """Educator review: a table right after a question's folded answer showed the answer unfolded."""
+    from clonaedu import safety
+
+    folded = safety.table("overdose", folded="Show the table: overdose")
+    page = folded._repr_html_()
+    assert page.startswith("<details") and "<summary>Show the table: overdose</summary>" in page
+    assert "flumazenil" in page.lower() and "verified" not in page  # the rows, never the status
+    assert "folded table of 4 rows" in repr(folded) and "Flumazenil" not in repr(folded)
+    with pytest.raises(ValueError, match="summary"):
+        safety.table("overdose", folded=" ")
+    nb = _nb(NB08)
+    calls = [c.source for c in nb.cells if c.cell_type == "code" and "safety.table(" in c.source]
+    assert calls and all("folded=" in s for s in calls)
+    # every q08 question is placed beside its section; the slowed-breathing one is an emergency
+    asked = set(re.findall(r'"(q08-[a-z0-9-]+)"', "\n".join(c.source for c in nb.cells if c.cell_type == "code")))
+    assert {"q08-odt-pku", "q08-naloxone", "q08-driving", "q08-newborn-signs", "q08-slow-breathing"} <= asked
+    q = quiz.bank().get("q08-slow-breathing")
+    assert "emergency" in q.answers[0].lower() and "naloxone" in q.answers[0]
+    takeaways = next(c.source for c in nb.cells if c.source.startswith("## Takeaways"))
+    assert "Report the same day: slowed breathing" not in takeaways and "emergency" in takeaways
