@@ -78,9 +78,9 @@ def _steps(low: float, high: float, step: float) -> list[float]:
 PAGES: tuple[Page, ...] = (
     Page("01_dose_explorer", "01", "Where a dose falls: the dose explorer",
          lambda: _panels().DoseExplorer(total_mg_per_day=1.0, indication="panic_disorder", doses_per_day=2),
-         {"indication": ["panic_disorder"], "total": _steps(0.25, 5.0, 0.25), "doses_per_day": [1, 2, 3]},
+         {"indication": None, "total": _steps(0.25, 5.0, 0.25), "doses_per_day": [1, 2, 3]},
          model=False, questions=("q01-panic-maximum", "q01-starting-daily-total"),
-         note="Panic disorder in adults; daily totals in 0.25 mg steps (the notebook's slider moves in "
+         note="Adults with panic disorder or a seizure disorder; daily totals in 0.25 mg steps (the notebook's slider moves in "
               "0.125 mg steps); one, two or three doses a day."),
     Page("02_single_dose", "02", "One dose over time: the single-dose panel",
          lambda: _panels().SingleDosePanel(dose_mg=1.0),

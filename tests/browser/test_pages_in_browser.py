@@ -1,5 +1,6 @@
 """Kernel-free pages in a real browser (issue 19): every page opens from file://, loads nothing
-from elsewhere, and every control, moved from the keyboard, swaps the figure, alt text or message."""
+from elsewhere, every control, moved from the keyboard, swaps the figure, alt text or message, and
+axe-core (the installed copy, see axe.py) finds no critical or serious violation."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from clonaedu import pages
 
-from . import driver
+from . import axe, driver
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +54,8 @@ def test_page_works_from_a_file_with_the_keyboard(slug, built, chromium):
             after = _state(page)
             assert after != before, f"{slug}: moving {name!r} changed neither figure, alt text nor message"
             assert after[1].strip() and "does not offer" not in after[2], f"{slug}: {name!r} reached no frame"
+        report = axe.run(page, allowed=[])  # a page is all ours: nothing upstream to allow
+        assert not report.failing, f"{slug}: axe-core finds\n  {report.describe_failing()}"
         outside = [u for u in problems.outside if not u.startswith("file:")]
         assert not outside, f"{slug}: requests left the machine: {outside}"
         assert not problems.messages, str(problems)
