@@ -165,19 +165,44 @@ class Placement:
             who += f", {self.weight_kg:g} kg"
         return f"{INDICATIONS[self.indication]} ({who})"
 
+    def schedule_note(self, doses_per_day: int | None) -> str:
+        """A sentence when ``doses_per_day`` is not the label's schedule for this indication and
+        population (empty when it is, or when no schedule is given)."""
+        if not doses_per_day:
+            return ""
+        low, high = _values(self.indication, self.population)["doses_per_day"]
+        if low <= doses_per_day <= high:
+            return ""
+        times = _TIMES.get(doses_per_day, f"{doses_per_day} times daily")
+        return f"Not the label's schedule: {_LABEL_SCHEDULE[(self.indication, self.population)]}, not {times}."
+
     def message(self, doses_per_day: int | None = None) -> str:
         """One or two plain-language sentences for students."""
         total = f"{self.total_mg_per_day:g} mg/day"
         if doses_per_day:
             each = per_dose(self.total_mg_per_day, doses_per_day)
             total += f" ({each:g} mg {_TIMES.get(doses_per_day, f'{doses_per_day} times daily')})"
-        text = f"{total}: {self.description}."
+        description = self.description
+        note = self.schedule_note(doses_per_day)
+        if note and self.category in ("start", "target"):
+            description = "the same daily total as " + description
+        text = f"{total}: {description}."
+        if note:
+            text += " " + note
         if self.flags:
             text += " " + " ".join(f"⚠ {flag}." for flag in self.flags)
         return text
 
 
 _TIMES = {1: "once daily", 2: "twice daily", 3: "three times daily", 4: "four times daily"}
+
+#: What the label says about the schedule, for a note when the chosen one differs from it.
+_LABEL_SCHEDULE = {
+    ("panic_disorder", "adult"): "the label gives panic-disorder doses twice daily, from 0.25 mg twice daily "
+                                 "at the start (one of the two doses may be taken at bedtime)",
+    ("seizure_disorders", "adult"): "the label divides the adult starting dose into three doses",
+    ("seizure_disorders", "pediatric"): "the label gives children's doses in two or three divided doses",
+}
 
 CATEGORY_TEXT = {
     "below_start": "below the label's starting dose",

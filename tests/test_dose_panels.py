@@ -396,3 +396,21 @@ def test_who_also_can_be_given_when_built():
     assert "Opioids: no curve of its own." in panel.message_text
     with pytest.raises(ValueError, match="unknown population or medicine"):
         WhoNeedsLessPanel(also="grapefruit")
+
+
+def test_dose_comparison_reveal_on_move_hides_numbers_and_trial_until_a_control_moves():
+    """Predict first (educator review, item 1): no ratio, no trial finding and no trial column at
+    the start; all appear after a click; a reset hides them again."""
+    from clonaedu.panels import DoseComparisonPanel
+
+    panel = DoseComparisonPanel([0.5, 1], 2, reveal_on_move=True)
+    assert "times the level" not in panel.message_text and "no more benefit" not in panel.message_text
+    assert "fixed-dose trial" not in panel.table.value and "data/" not in panel.table.value
+    panel.dose_buttons[2.0].value = True
+    assert "2 mg/day gives 4 times the level of 0.5 mg/day" in panel.message_text
+    assert "fixed-dose trial" in panel.table.value
+    panel.reset()
+    assert panel.selected == (0.5, 1.0)
+    assert "times the level" not in panel.message_text and "fixed-dose trial" not in panel.table.value
+    plain = DoseComparisonPanel([0.5, 1], 2)
+    assert "times the level" in plain.message_text and "fixed-dose trial" in plain.table.value

@@ -152,3 +152,15 @@ def test_tablets_add_up_to_the_dose(quarters):
     halves = [(s, c) for s, c in result.pieces if c != int(c)]
     assert all(s == 0.5 for s, _ in halves)  # only the scored 0.5 mg tablet is ever split
     assert len(halves) <= 1
+
+
+def test_a_schedule_other_than_the_label_s_is_named_in_the_message():
+    """The label gives panic-disorder doses twice daily: 0.5 mg once daily is the same daily total as
+    the starting dose, not 'the label's starting dose' (pharmacist review, item 3)."""
+    once = dosing.place(0.5).message(1)
+    assert "the same daily total as the label's starting dose" in once
+    assert "Not the label's schedule" in once and "not once daily" in once
+    twice = dosing.place(0.5).message(2)
+    assert twice.endswith("the label's starting dose.") and "Not the label's schedule" not in twice
+    assert "Not the label's schedule" in dosing.place(0.75).message(3)
+    assert "Not the label's schedule" not in dosing.place(0.5, "seizure_disorders", "pediatric", weight_kg=20).message(3)

@@ -28,7 +28,7 @@ def test_single_dose_initial_curve_matches_the_model(single):
 
 def test_single_dose_windows_come_from_the_data(single):
     texts = " ".join(_texts(single.figure))
-    assert "onset of effect" in texts and "30 to 60 min" in texts
+    assert "anticonvulsant onset" in texts and "30 to 60 min" in texts
     assert "plasma peak" in texts and "1 to 4 h" in texts
     assert "8 to 12 h" in texts
 

@@ -38,7 +38,11 @@ class DoseComparisonPanel(FigurePanel):
 
     title = "Dose-comparison panel"
 
-    def __init__(self, doses_mg_per_day=(0.5, 1.0, 2.0), doses_per_day: int = 2, params: pk.Params | None = None):
+    def __init__(self, doses_mg_per_day=(0.5, 1.0, 2.0), doses_per_day: int = 2, params: pk.Params | None = None,
+                 *, reveal_on_move: bool = False):
+        """``reveal_on_move``: start with a message that gives no numbers and a table without
+        the trial column, so a student can predict first; both appear once a control moves."""
+        self._reveal_on_move = self._hold = reveal_on_move
         chosen = self._choices(doses_mg_per_day)
         if isinstance(doses_per_day, bool) or doses_per_day not in (1, 2):
             raise ValueError(f"doses_per_day must be 1 or 2 in this panel; got {doses_per_day!r}")
@@ -122,6 +126,7 @@ class DoseComparisonPanel(FigurePanel):
 
     def _on_toggle(self, change) -> None:
         """A button click becomes a new selection, or is undone if it would be invalid."""
+        self._hold = False
         wanted = tuple(c for c, b in self.dose_buttons.items() if b.value)
         if not populations.MIN_DOSES <= len(wanted) <= populations.MAX_DOSES:
             button = change["owner"]
@@ -133,6 +138,7 @@ class DoseComparisonPanel(FigurePanel):
         self.selection.value = wanted
 
     def _on_selection(self, change) -> None:
+        self._hold = False
         count = len(change["new"])
         if not populations.MIN_DOSES <= count <= populations.MAX_DOSES:
             self.selection.unobserve(self._on_selection, "value")
@@ -155,12 +161,14 @@ class DoseComparisonPanel(FigurePanel):
         return self.doses_per_day.value, self._ylim
 
     def _on_schedule(self, change) -> None:
+        self._hold = False
         doseplots.steady_state_axes(self.axes["curves"], self.doses_per_day.value)
         self._update()
         self.render(full=True, key=self._key())
 
     def _reset_state(self) -> None:
         self._ylim = None
+        self._hold = self._reveal_on_move  # a reset hides the numbers again (predict first)
 
     def refresh(self) -> None:
         doseplots.steady_state_axes(self.axes["curves"], self.doses_per_day.value)
@@ -198,6 +206,11 @@ class DoseComparisonPanel(FigurePanel):
     def _message(self, extra: str = "", warning: bool = False) -> None:
         c = self.comparison
         lo, hi = c.iloc[0], c.iloc[-1]
+        if self._hold and not extra:
+            self.set_message("Illustrative model, not a prediction for any patient. Make your prediction first, "
+                             "then add or remove a dose or change the schedule: this message will then compare "
+                             "the levels and say what the trial found.")
+            return
         text = (f"Illustrative model, not a prediction for any patient. In the model levels are proportional to "
                 f"the dose: {hi.total_mg_per_day:g} mg/day gives {hi.total_mg_per_day / lo.total_mg_per_day:.3g} "
                 f"times the level of {lo.total_mg_per_day:g} mg/day. The trial found no more benefit above "
@@ -215,6 +228,9 @@ class DoseComparisonPanel(FigurePanel):
     def _fill_table(self) -> None:
         head = ("daily total", "each dose", "where it falls (label)", "peak at steady state (ng/mL)",
                 "trough (ng/mL)", "average (ng/mL)", f"average vs {self.target:g} mg/day (target)", "fixed-dose trial")
+        trial = not self._hold  # the trial column appears once a control moves (predict first)
+        if not trial:
+            head = head[:-1]
         body = []
         for i, row in enumerate(self.comparison.itertuples(index=False)):
             swatch = (f'<span style="display:inline-block;width:14px;height:14px;background:{doseplots.DOSE_COLORS[i]};'
@@ -224,13 +240,15 @@ class DoseComparisonPanel(FigurePanel):
                 f"<tr><td>{swatch}<b>{row.total_mg_per_day:g} mg/day</b></td><td>{html.escape(row.schedule)}</td>"
                 f"<td>{where}</td><td>{row.peak_ss_ng_ml:.1f}</td><td>{row.trough_ss_ng_ml:.1f}</td>"
                 f"<td>{row.average_ss_ng_ml:.1f}</td><td>{row.relative_to_target:.3g}×</td>"
-                f"<td>{html.escape(row.trial)}</td></tr>"
+                + (f"<td>{html.escape(row.trial)}</td>" if trial else "") + "</tr>"
             )
         cell = '<td style="padding:2px 8px; vertical-align:top">'
         self.table.value = (
             '<table class="clonaedu-table" style="border-collapse:collapse; font-size:1em">'
             + "<tr>" + "".join(f'<th style="text-align:left; padding:2px 8px">{h}</th>' for h in head) + "</tr>"
             + "".join(body).replace("<td>", cell)
-            + "</table><div><i>Levels: illustrative model (typical adult, data/pk_parameters.csv). Trial column: "
-              "rosenbaum1997 and the label's reading of it (data/fixed_dose_trial.csv).</i></div>"
+            + "</table><div><i>Levels: illustrative model for a typical adult (sources: crevoisier2003, "
+              "fda_klonopin_2023)."
+            + (" Trial column: the fixed-dose trial (rosenbaum1997) and the label's summary of it." if trial else "")
+            + "</i></div>"
         )

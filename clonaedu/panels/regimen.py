@@ -148,7 +148,7 @@ class RegimenPanel(FigurePanel):
             pkplots.illustrative_note(ax)
             ax.set_title("Plasma levels under each regimen")
         plots.add_footer(fig, ["fda_klonopin_2023", "ch_clonazepam_fi", "greenblatt2005", "lay_article"],
-                         note="Parameters: data/pk_parameters.csv.")
+                         note="Model parameters fitted to published averages.")
         controls = [self.regimen_a, self.regimen_b, self.regimen_c, self.custom_times, self.custom_doses, self.days,
                     self.edit, self.edit_regimen, self.edit_day, self.edit_dose, self.late_h, self.show_band]
         super().__init__(fig, controls, below=[self.note, self.table],

@@ -83,8 +83,9 @@ class SingleDosePanel(FigurePanel):
             self.axes = (left, right)
             pkplots.concentration_axes(left)
             pkplots.concentration_axes(right)
-            labels = {row.window: {"onset": "onset of effect", "plasma_peak": "plasma peak",
-                                   "duration": "anticonvulsant effect,\none dose (adults)"}[row.window]
+            labels = {row.window: {"onset": "anticonvulsant onset,\none dose (epilepsy)",
+                                   "plasma_peak": "plasma peak",
+                                   "duration": "anticonvulsant effect,\none dose (epilepsy, adults)"}[row.window]
                       + f"\n{_range(row.low_h, row.high_h, 'min' if row.high_h <= 1 else 'h')}"
                       for row in self.windows.itertuples()}
             pkplots.window_spans(left, self.windows, labels)
@@ -112,7 +113,7 @@ class SingleDosePanel(FigurePanel):
             self.bracket = pkplots.half_life_bracket(right)
             pkplots.illustrative_note(right)
         sources = list(dict.fromkeys([*self.windows.source_id, "fda_klonopin_2023", "crevoisier2003"]))
-        plots.add_footer(fig, sources, note="Parameters: data/pk_parameters.csv (fitted to published averages).")
+        plots.add_footer(fig, sources, note="Model parameters fitted to published averages.")
         animated = [*self.bands, *self.pinned_lines, self.short_line, self.long_line, self.peak_marker,
                     self.peak_label, *self.bracket.values()]
         self._start = (self.half_life.value, self.absorption.value)
@@ -221,9 +222,10 @@ class SingleDosePanel(FigurePanel):
             f"effect of a single dose in adults with epilepsy (European product information), the "
             f"level is still {100 * at_end / s.cmax_ng_ml:.0f}% of the peak; after four days it is "
             f"{100 * at_4d / s.cmax_ng_ml:.0f}%. Terminal half-life {p.terminal_half_life_h:.0f} h: "
-            f"the drug stays for days, and with a dose every day it builds up. The label warns about "
-            f"drowsiness, impaired coordination and driving: impairment can last into the next day, "
-            f"especially in older adults.{pin_note}{band_note}"
+            f"the drug stays for days, and with a dose every day it builds up. The label warns that "
+            f"clonazepam can cause drowsiness and unsteadiness and impair driving. Because so much is "
+            f"left after a day and regular doses add up, those effects can carry into the next day "
+            f"(the course's reasoning from the half-life, not a label statement).{pin_note}{band_note}"
         )
 
     def reset(self) -> None:

@@ -111,7 +111,7 @@ class WhoNeedsLessPanel(FigurePanel):
         doseplots.population_axes(ax)
         self.artists = doseplots.population_curves(ax)
         self.pinned_line = pkplots.pinned_line(ax)
-        plots.add_footer(fig, _preset_sources(), note="Illustrative model (data/pk_parameters.csv).")
+        plots.add_footer(fig, _preset_sources(), note="Illustrative model, parameters fitted to published averages.")
         controls = [self.factor, self.also, self.dose, self.doses_per_day, self.days]
         animated = [self.pinned_line, *(self.artists[k] for k in ("typical", "other", "typical_label", "other_label",
                                                                   "caption"))]
