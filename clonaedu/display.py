@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-__all__ = ["Table", "table"]
+__all__ = ["Folded", "Table", "folded", "table"]
 
 
 def _cell(value) -> str:
@@ -50,3 +50,29 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | Sequence[str] | None = 
     if missing:
         raise ValueError(f"no column(s) {missing} in the table; it has {list(frame.columns)}")
     return Table(frame[list(columns)], list(columns.values()))
+
+
+class Folded:
+    """Content shown inside a closed ``<details>`` block, so an answer printed by a code cell
+    stays folded until the student opens it (JupyterLab, the app view and GitHub)."""
+
+    def __init__(self, content, summary: str):
+        if not str(summary).strip():
+            raise ValueError("folded: the summary (the line a student clicks to open it) must not be empty")
+        self.content = content
+        self.summary = str(summary)
+
+    def _inner(self) -> str:
+        md = getattr(self.content, "_repr_markdown_", None)
+        return md() if md else str(self.content)
+
+    def _repr_markdown_(self) -> str:
+        return f"<details><summary>{self.summary}</summary>\n\n{self._inner()}\n\n</details>"
+
+    def __repr__(self) -> str:
+        return f"[{self.summary}: folded] " + repr(self.content)
+
+
+def folded(content, summary: str = "Check your answer") -> Folded:
+    """Show ``content`` (a :func:`table`, or text) folded under ``summary``."""
+    return Folded(content, summary)
