@@ -133,7 +133,7 @@ BROKEN = [
     ("sources.csv", "lay_article,lay_article", "lay_article,blog",
      r"data/sources.csv, row 19 \(line 20\), column 'kind': 'blog' is not one of"),
     ("lay_claims.csv", "rosenbaum1997;beers2023", "rosenbaum1997;webmd",
-     r"lay_claims.csv, row 4 \(line 5\), column 'see_also': source_id 'webmd' is not in data/sources.csv"),
+     r"lay_claims.csv, row 5 \(line 6\), column 'see_also': source_id 'webmd' is not in data/sources.csv"),
 ]
 
 

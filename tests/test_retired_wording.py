@@ -43,6 +43,20 @@ RETIRED = [
      "the course draws no schedule under the Ashton Manual's name (issue 12, finding 2)"),
     ("guideline about 8 weeks",
      "the guideline schedule keeps at most 25% per 2 weeks: 11 weeks from 1 mg/day with tablets (issue 12, finding 3)"),
+    ("a bedtime dose is in the label",
+     "the label starts at 0.25 mg twice daily and gives every step twice daily; its bedtime sentence is about "
+     "timing one dose, not a once-daily regimen (pharmacist review of 00-04, item 3)"),
+    ("how long one dose's effect lasts",
+     "the 8 to 12 h window is the anticonvulsant effect of a single dose in epilepsy (pharmacist review, item 1)"),
+    ("how long a single dose acts",
+     "same finding: say 'the anticonvulsant effect of a single dose in epilepsy'"),
+    ("as one dose acts for only",
+     "same finding, in a panic-disorder regimen question"),
+    ("impairment can last into the next day",
+     "the label warns about drowsiness, ataxia, driving and machinery but not about next-day effects: next-day "
+     "carry-over is the course's reasoning from the half-life and accumulation (pharmacist review, item 2)"),
+    ("adverse effects grew with dose",
+     "the trial found more somnolence and ataxia at 3 and 4 mg/day, not all adverse effects (pharmacist review, item 9)"),
 ]
 
 #: phrase -> {file pattern: owner}. Occurrences another helper is fixing right now; remove the

@@ -83,7 +83,7 @@ class SingleDosePanel(FigurePanel):
             self.axes = (left, right)
             pkplots.concentration_axes(left)
             pkplots.concentration_axes(right)
-            labels = {row.window: {"onset": "anticonvulsant onset,\none dose (epilepsy)",
+            labels = {row.window: {"onset": "anticonvulsant onset",
                                    "plasma_peak": "plasma peak",
                                    "duration": "anticonvulsant effect,\none dose (epilepsy, adults)"}[row.window]
                       + f"\n{_range(row.low_h, row.high_h, 'min' if row.high_h <= 1 else 'h')}"
