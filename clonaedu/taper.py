@@ -15,9 +15,14 @@ to do when withdrawal appears, ``if_withdrawal``):
     mismatch. No percent can be chosen. The label itself says to pause, or go back a step,
     and then go more slowly if withdrawal reactions appear.
 ``joint_guideline_2025``
-    2025 Joint Clinical Practice Guideline: cut 5 to 10% of the dose every 14 to 28 days;
-    the pace typically not more than 25% every 2 weeks (joint_taper_2025). Default 10% every
-    14 days, the fastest pace inside the recommended range.
+    **The course's construction** (clonaedu_model) from the 2025 Joint Clinical Practice
+    Guideline's pace (joint_taper_2025): cut 5 to 10% of the dose every 14 to 28 days, and keep
+    the *average* pace within 25% per 2 weeks by holding a dose longer before any cut the
+    tablets force to be larger. It is not a schedule the guideline gives: the guideline says
+    reductions are generally not more than 25% every 2 weeks, so a single 33% or 50% step is
+    larger than it advises, which is why smaller dose units (ODTs) or a switch to a
+    longer-acting benzodiazepine are the guideline-consistent options. Default 10% every 14
+    days, the fastest pace inside the recommended range.
 
 No schedule carries the Ashton Manual's name: its withdrawal schedules could not be read in
 the stored text, so the course does not draw one (see ``data/sources.csv``, ``ashton2002``).
@@ -44,15 +49,17 @@ Conventions (the same for every rule):
   the 0.25 mg a tablet step can remove), the step takes the next makeable lower dose instead,
   marked ``larger_than_rule``. The schedule never stalls and always ends with the smallest
   makeable dose, then stop (a 100% step).
-* **Pace (rules with a cap).** The guideline's pace is a cut of at most ``cap_percent`` per
-  ``cap_window_days`` (25% per 14 days). Where the strengths force a larger cut, the dose
-  before it is held longer, in whole weeks, until the cut fits: a 33% cut after 21 days, a 50%
-  cut after 28 days (25% per 14 days). Only the final stop from the smallest makeable dose
-  cannot fit; it is flagged, with the options that make it smaller.
+* **Pace (rules with a cap; the course's construction).** The guideline's pace is generally
+  not more than ``cap_percent`` per ``cap_window_days`` (25% per 14 days). Where the strengths
+  force a larger single cut, the course holds the dose before it longer, in whole weeks, until
+  the cut *averaged over the hold* fits: a 33% cut after 21 days, a 50% cut after 28 days (25%
+  per 14 days on average). The single cut is still larger than 25%, and is flagged; so is the
+  final stop from the smallest makeable dose, which cannot fit at all.
 * **Options.** ``holds`` keeps chosen steps for extra days (a pause); ``slow_last_steps`` and
   ``slow_interval_days`` space the last steps further apart (slowing near the end);
-  ``switch="diazepam"`` (guideline rule) changes to an equivalent diazepam dose first and
-  tapers diazepam at the guideline's pace (:func:`diazepam_equivalent`).
+  ``switch="diazepam"`` (guideline rule) changes to a diazepam dose first, one dose at a
+  time over the guideline's gradual switching period, and tapers diazepam at the same pace
+  (:func:`diazepam_equivalent`; equivalence is a range).
 
 Public surface: :func:`schedule`, :func:`summary` (:class:`TaperSummary`), :func:`compare`,
 :func:`guideline_options`, :func:`diazepam_equivalent`, :func:`pace`, :func:`rules`,
@@ -78,7 +85,7 @@ from .data import DataError, Dataset
 from .dosing import _dose, _number, tablets_for
 
 __all__ = [
-    "NOTICE", "NO_DIAZEPAM_LEVEL", "TaperSummary", "TaperCurve", "schedule", "summary", "compare",
+    "NOTICE", "NO_DIAZEPAM_LEVEL", "MIXED_DRUG", "TaperSummary", "TaperCurve", "schedule", "summary", "compare",
     "guideline_options", "diazepam_equivalent", "pace", "rules", "rule_names", "split_daily",
     "makeable_totals", "concentration_through_taper", "schedule_curve", "clonazepam_equivalent_totals",
     "step_xy", "dose_clock_times",
@@ -106,6 +113,10 @@ _EPS = 1e-9
 #: internal form key for diazepam tablets (data/diazepam_tablets.csv); never a user-facing form
 _DIAZEPAM = "diazepam"
 SWITCHES = ("diazepam",)
+#: internal marker of the switch row taken one dose at a time (diazepam morning, clonazepam bedtime)
+_MIXED = "mixed"
+#: the ``drug`` value of that row
+MIXED_DRUG = "diazepam morning, clonazepam bedtime"
 #: input check, not a clinical number: the longest extra hold or slowed interval accepted (12 weeks)
 MAX_HOLD_DAYS = 84
 
@@ -515,10 +526,12 @@ def diazepam_equivalent(clonazepam_mg_per_day) -> dict:
     Equivalence is a **range**, not one number: the two published tables reproduced in the
     2025 Joint guideline's Table 7 (``data/benzo_equivalence.csv``) put clonazepam 1 mg at
     diazepam 10 mg (VA/DoD 2021) or 20 mg (Ashton Manual 2002 column). The course takes the
-    conservative end, the **lower** equivalent, and rounds it **down** to a daily dose whole
-    diazepam tablets can make (2, 5 and 10 mg; ``data/diazepam_tablets.csv``), so the switch
-    never gives more than either table's equivalent. Returns ``low_mg``, ``high_mg`` (the
-    range), ``chosen_mg`` (mg/day), ``per_table`` and ``source_ids``. Raises ``ValueError`` for
+    lower equivalent for its example and rounds it **down** to a daily dose whole diazepam
+    tablets can make (2, 5 and 10 mg; ``data/diazepam_tablets.csv``). That is not "the safe
+    end": measured by the other table it is a large cut (``cut_by_high_percent``: 50% from
+    clonazepam 1 mg/day), and under-conversion risks withdrawal just as over-conversion risks
+    sedation. Returns ``low_mg``, ``high_mg`` (the range), ``chosen_mg`` (mg/day),
+    ``cut_by_high_percent``, ``per_table`` and ``source_ids``. Raises ``ValueError`` for
     a bad dose (as :func:`clonaedu.compare.equivalent`) or one too small to make with diazepam
     tablets. Teaching material about how tapers are designed, never a plan for a person.
     """
@@ -529,7 +542,9 @@ def diazepam_equivalent(clonazepam_mg_per_day) -> dict:
     if units == 0:
         raise ValueError(f"clonazepam_mg_per_day={eq.dose_mg:g}: its lower diazepam equivalent ({eq.low_mg:g} mg/day) "
                          f"is below the smallest diazepam tablet")
-    return {"low_mg": eq.low_mg, "high_mg": eq.high_mg, "chosen_mg": round(units * _grid_mg(_DIAZEPAM), 6),
+    chosen = round(units * _grid_mg(_DIAZEPAM), 6)
+    return {"low_mg": eq.low_mg, "high_mg": eq.high_mg, "chosen_mg": chosen,
+            "cut_by_high_percent": round(100 * (eq.high_mg - chosen) / eq.high_mg, 1),
             "per_table": dict(eq.per_table), "source_ids": [*eq.sources, *_form_sources(_DIAZEPAM)],
             "caveat": eq.caveat}
 
@@ -569,8 +584,10 @@ def schedule(start_mg_per_day, rule: str = _LABEL_RULE, percent=None, interval_d
         ``slow_interval_days`` apart (from the rule's interval up to 84 days).
     switch
         ``"diazepam"`` (guideline rule only): first change to the diazepam dose of
-        :func:`diazepam_equivalent` over the guideline's gradual switching period (2 weeks),
-        then taper diazepam at the rule's pace with whole 2, 5 and 10 mg tablets.
+        :func:`diazepam_equivalent` one dose at a time (morning first, bedtime half the
+        guideline's gradual switching period later: 7 of 14 days), then taper diazepam at the
+        rule's pace with whole 2, 5 and 10 mg tablets. The switch row has ``drug``
+        :data:`MIXED_DRUG` and no single daily total (NaN).
 
     Returns
     -------
@@ -621,17 +638,31 @@ def schedule(start_mg_per_day, rule: str = _LABEL_RULE, percent=None, interval_d
 
     # the dose sequence, as (form, grid units) per row
     equivalence = None
+    mixed_at = None  # the row where one dose is diazepam and the other still clonazepam
+    mixed_split = None
     if switch == "diazepam":
         equivalence = diazepam_equivalent(start)
-        d_units, d_forced = _descend(_DIAZEPAM, _units(equivalence["chosen_mg"], _DIAZEPAM), rule_row, pct)
-        seq = [(form, start_units)] + [(_DIAZEPAM, u) for u in d_units]
-        forced = [False] + [False] + d_forced[1:]
+        d_start = _units(equivalence["chosen_mg"], _DIAZEPAM)
+        d_units, d_forced = _descend(_DIAZEPAM, d_start, rule_row, pct)
+        c_split = _split_units(form, start_units)
+        # the morning clonazepam dose as diazepam, by the same conversion, rounded down to whole tablets
+        morning_d = math.floor(c_split[0] * _grid_mg(form) * equivalence["chosen_mg"] / start
+                               / _grid_mg(_DIAZEPAM) + 1e-9)
+        while morning_d > 0 and _dose_text(_DIAZEPAM, morning_d) is None:
+            morning_d -= 1
+        seq, forced = [(form, start_units)], [False]
+        if c_split[0] and morning_d:  # two doses a day: change over one dose at a time, morning first
+            mixed_at, mixed_split = 1, (morning_d, c_split[1])
+            seq.append((_MIXED, 0))
+            forced.append(False)
+        seq += [(_DIAZEPAM, u) for u in d_units]
+        forced += [False] + d_forced[1:]
     else:
         units, forced = _descend(form, start_units, rule_row, pct)
         seq = [(form, u) for u in units]
     n_rows = len(seq)
     steps = n_rows - 1
-    mg = [u * _grid_mg(f) for f, u in seq]
+    mg = [math.nan if f == _MIXED else u * _grid_mg(f) for f, u in seq]
     switch_at = [k for k in range(1, n_rows) if seq[k][0] != seq[k - 1][0]]
     cuts = [math.nan] + [math.nan if k in switch_at else round(100 * (mg[k - 1] - mg[k]) / mg[k - 1], 2)
                          for k in range(1, n_rows)]
@@ -644,8 +675,9 @@ def schedule(start_mg_per_day, rule: str = _LABEL_RULE, percent=None, interval_d
         base = interval
         if n_slow and k >= steps - n_slow:
             base = max(base, slow_days)
-        if k + 1 in switch_at:
-            base = max(base, _gradual_switch_days())
+        if k == mixed_at:  # the half-switched day lasts half the gradual switching period
+            base = _gradual_switch_days() // 2 if not n_slow or k < steps - n_slow else max(
+                _gradual_switch_days() // 2, slow_days)
         days_k = base
         nxt_cut = cuts[k + 1]
         final = k + 1 == steps
@@ -660,26 +692,29 @@ def schedule(start_mg_per_day, rule: str = _LABEL_RULE, percent=None, interval_d
     for h in hold[:-1]:
         days.append(days[-1] + h)
 
-    splits = [_split_units(f, u) for f, u in seq]
+    splits = [mixed_split if f == _MIXED else _split_units(f, u) for f, u in seq]
+    # the form of each dose: (morning, bedtime); the switch row is diazepam in the morning only
+    dose_forms = [(_DIAZEPAM, form) if f == _MIXED else (f, f) for f, _ in seq]
     frame = pd.DataFrame({
         "step": range(n_rows),
         "day": days,
-        "drug": ["diazepam" if f == _DIAZEPAM else "clonazepam" for f, _ in seq],
-        "morning_mg": [round(s[0] * _grid_mg(f), 6) for s, (f, _) in zip(splits, seq)],
-        "evening_mg": [round(s[1] * _grid_mg(f), 6) for s, (f, _) in zip(splits, seq)],
+        "drug": [MIXED_DRUG if f == _MIXED else "diazepam" if f == _DIAZEPAM else "clonazepam" for f, _ in seq],
+        "morning_mg": [round(s[0] * _grid_mg(fm), 6) for s, (fm, _) in zip(splits, dose_forms)],
+        "evening_mg": [round(s[1] * _grid_mg(fe), 6) for s, (_, fe) in zip(splits, dose_forms)],
         "daily_total_mg": [round(x, 6) for x in mg],
         "cut_percent": cuts,
         "hold_days": hold,
         "larger_than_rule": forced,
-        "morning_tablets": [_dose_text(f, s[0]) for s, (f, _) in zip(splits, seq)],
-        "evening_tablets": [_dose_text(f, s[1]) for s, (f, _) in zip(splits, seq)],
+        "morning_tablets": [_dose_text(fm, s[0]) for s, (fm, _) in zip(splits, dose_forms)],
+        "evening_tablets": [_dose_text(fe, s[1]) for s, (_, fe) in zip(splits, dose_forms)],
     }, columns=COLUMNS)
     maximum = _panic_maximum(data.default_dataset())
     paces = _paces(cuts, hold, window)
     before_stop = [p for k, p in enumerate(paces) if k < steps and not math.isnan(p)]
     flags = _flags(seq, splits, cuts, forced, rule_row, form, start, pct, maximum, held_for_pace, hold, extra,
-                   n_slow, slow_days, equivalence)
-    sources = [rule_row.source_id, *_form_sources(form)]
+                   n_slow, slow_days, equivalence, mixed_at is not None)
+    # the days, holds and paces are the course's arithmetic on the rule: cited as its model too
+    sources = [rule_row.source_id, "clonaedu_model", *_form_sources(form)]
     if equivalence:
         sources += equivalence["source_ids"]
     if start > maximum + _EPS:
@@ -700,7 +735,7 @@ def schedule(start_mg_per_day, rule: str = _LABEL_RULE, percent=None, interval_d
         "equivalence": equivalence,
         "source_ids": list(dict.fromkeys(sources)),
         "flags": flags,
-        "notes": _notes(form, interval, switch),
+        "notes": _notes(form, interval, switch, mixed_at is not None),
         "if_withdrawal": _if_withdrawal(rule_row.rule),
         "notice": NOTICE,
     })
@@ -741,14 +776,21 @@ def pace(schedule_df: pd.DataFrame, window_days: int | None = None) -> pd.Series
 
 def _flags(seq, splits, cuts, forced, rule: _Rule, form: str, start: float, pct: float | None, maximum: float,
            held_for_pace: list[int], hold: list[int], extra: dict[int, int], n_slow: int, slow_days,
-           equivalence) -> list[str]:
+           equivalence, one_dose_at_a_time: bool = False) -> list[str]:
     """Plain-language warnings and remarks for one schedule (lists indexed by row)."""
     flags = []
+
+    def dose_at(k: int) -> str:
+        f, u = seq[k]
+        if f == _MIXED:
+            return "the switch, diazepam morning and clonazepam bedtime"
+        return f"{u * _grid_mg(f):g} mg/day" + (" diazepam" if f == _DIAZEPAM else "")
+
     n_rows = len(seq)
     steps = range(1, n_rows)
     if start > maximum + _EPS:
         flags.append(f"The starting dose of {start:g} mg/day is above the labelled maximum of "
-                     f"{maximum:g} mg/day for panic disorder (fda_klonopin_2023)")
+                     f"{maximum:g} mg/day for panic disorder (US label)")
     if rule.kind == "fixed_step":
         step = rule.step_mg_per_dose
         grid = _grid_mg(form)
@@ -764,11 +806,18 @@ def _flags(seq, splits, cuts, forced, rule: _Rule, form: str, start: float, pct:
                 f"the two doses differ (the larger at bedtime)"
             )
     if equivalence is not None:
+        how = (f"one dose at a time: the morning dose first, the bedtime dose {_gradual_switch_days() // 2} days "
+               f"later" if one_dose_at_a_time else "as its one bedtime dose")
         flags.append(
-            f"Switch: clonazepam {start:g} mg/day is taken as diazepam {equivalence['chosen_mg']:g} mg/day. "
-            f"Published equivalents range from {equivalence['low_mg']:g} to {equivalence['high_mg']:g} mg/day; "
-            f"the course uses the lower end, rounded down to whole tablets. The change itself is made gradually "
-            f"over about {_gradual_switch_days()} days (joint_taper_2025)")
+            f"Switch: clonazepam {start:g} mg/day is changed to diazepam {equivalence['chosen_mg']:g} mg/day {how} "
+            f"(the 2025 joint guideline: change over gradually, across 1 to 2 weeks)")
+        flags.append(
+            f"Equivalence is a range, not one number: the two published tables give diazepam "
+            f"{equivalence['low_mg']:g} to {equivalence['high_mg']:g} mg/day for clonazepam {start:g} mg/day. "
+            f"This example uses {equivalence['chosen_mg']:g} mg/day; measured by the other table that is a "
+            f"{equivalence['cut_by_high_percent']:g}% cut, more than 25% in one step. Too little diazepam risks "
+            f"withdrawal and too much risks sedation: the prescriber chooses the dose and watches the person "
+            f"through the switch")
     if pct is not None:
         before_stop = [k for k in steps if forced[k] and seq[k][1] > 0]
         if before_stop:
@@ -776,14 +825,19 @@ def _flags(seq, splits, cuts, forced, rule: _Rule, form: str, start: float, pct:
             flags.append(
                 f"From {max(seq[k - 1][1] * _grid_mg(f) for k in before_stop):g} mg/day down, {pct:g}% of the dose "
                 f"is less than the smallest reduction {_plural(f)} can make ({_grid_mg(f):g} mg/day): "
-                f"{len(before_stop)} step(s) cut by that smallest amount instead, more than {pct:g}% "
+                f"{_count(len(before_stop), 'step')} cut by that smallest amount instead, more than {pct:g}% "
                 f"(up to {max(cuts[k] for k in before_stop):g}%), before the final stop"
             )
     if held_for_pace:
         longest = max(hold[k] for k in held_for_pace)
+        big = [cuts[k + 1] for k in held_for_pace]
         flags.append(
-            f"To keep every cut within {rule.cap_percent:g}% per {rule.cap_window_days} days ({rule.source_id}), "
-            f"{len(held_for_pace)} step(s) before a larger cut are held longer, up to {longest} days"
+            f"The course's construction: to keep the guideline's pace of {rule.cap_percent:g}% per "
+            f"{rule.cap_window_days} days on average, {_count(len(held_for_pace), 'dose')} before a larger cut "
+            f"{'is' if len(held_for_pace) == 1 else 'are'} held longer, up to {longest} days. Each of those single "
+            f"cuts (up to {max(big):.0f}%) is still larger than the guideline's \"generally not more than "
+            f"{rule.cap_percent:g}% every 2 weeks\"; smaller dose units (ODTs) or a switch to a longer-acting "
+            f"benzodiazepine keep single steps smaller"
         )
     last_form, last_units = seq[-2]
     last = last_units * _grid_mg(last_form)
@@ -804,17 +858,23 @@ def _flags(seq, splits, cuts, forced, rule: _Rule, form: str, start: float, pct:
         flags.append(f"The last step stops from {last:g} mg/day, {what}: a 100% cut, far above {pct:g}%")
     if extra:
         flags.append("Held longer by choice: " + ", ".join(
-            f"step {k} ({seq[k][1] * _grid_mg(seq[k][0]):g} mg/day) +{d} days" for k, d in sorted(extra.items())))
+            f"step {k} ({dose_at(k)}) +{d} days" for k, d in sorted(extra.items())))
     if n_slow:
-        flags.append(f"Slowed near the end: the last {min(n_slow, n_rows - 1)} step(s) come {slow_days} days apart")
+        flags.append(f"Slowed near the end: the last {_count(min(n_slow, n_rows - 1), 'step')} come {slow_days} "
+                     f"days apart")
     return flags
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 step", "3 steps": plain English for a count."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _plural(form: str) -> str:
     return {"tablet": "tablets", "odt": "ODTs", _DIAZEPAM: "diazepam tablets"}.get(form, form + "s")
 
 
-def _notes(form: str, interval: int, switch: str | None) -> list[str]:
+def _notes(form: str, interval: int, switch: str | None, one_dose_at_a_time: bool = False) -> list[str]:
     grid = _grid_mg(form)
     notes = [
         f"Day 0 is the first day at the starting dose; each step lasts its hold_days (the rule's {interval} days, "
@@ -823,8 +883,10 @@ def _notes(form: str, interval: int, switch: str | None) -> list[str]:
         f"of a day differ, the larger is at bedtime.",
     ]
     if switch:
-        notes.append("Diazepam doses are made from whole 2, 5 and 10 mg tablets. The table shows the two ends of the "
-                     "switch; how the doses change over during it is for the prescriber. " + NO_DIAZEPAM_LEVEL)
+        over = (f"The switch replaces one dose at a time: for {_gradual_switch_days() // 2} days the morning dose is "
+                f"diazepam and the bedtime dose still clonazepam. " if one_dose_at_a_time else "")
+        notes.append("Diazepam doses are made from whole 2, 5 and 10 mg tablets. " + over + "The real conversion and "
+                     "its pace are for the prescriber. " + NO_DIAZEPAM_LEVEL)
     notes.append(NOTICE)
     return notes
 
@@ -902,9 +964,10 @@ def summary(schedule_df: pd.DataFrame) -> TaperSummary:
 
 
 def compare(start_mg_per_day, form: str = "tablet", names=None) -> pd.DataFrame:
-    """One row per rule (default parameters) from the same start (mg/day): steps,
-    duration_days, duration_weeks, first and largest step (%), the largest pace before the
-    stop (% per 14 days), source_id. Shows that the label's panic taper takes days where the
+    """One row per rule (default parameters) from the same start (mg/day): name (the rule's
+    title up to its colon, for students), steps, duration_days, duration_weeks, first and
+    largest step (%), the largest pace before the stop (% per 14 days, averaged over the hold),
+    source_id. Shows that the label's panic taper takes days where the
     guideline takes weeks to months. Sources: those of each rule (see :func:`rules`).
     Teaching material, never a plan for a person.
     """
@@ -913,7 +976,7 @@ def compare(start_mg_per_day, form: str = "tablet", names=None) -> pd.DataFrame:
     for name in names:
         s = summary(schedule(start_mg_per_day, rule=name, form=form))
         rows.append({
-            "rule": s.rule, "percent": s.percent, "interval_days": s.interval_days, "steps": s.steps,
+            "rule": s.rule, "name": _rule(name).title.split(":")[0].strip(), "percent": s.percent, "interval_days": s.interval_days, "steps": s.steps,
             "duration_days": s.duration_days, "duration_weeks": s.duration_weeks,
             "first_step_percent": s.first_step_percent,
             "largest_step_percent_before_stop": s.largest_step_percent_before_stop,
@@ -929,10 +992,14 @@ _GUIDELINE = "joint_guideline_2025"
 
 
 def guideline_options(start_mg_per_day, percent=None, interval_days=None) -> pd.DataFrame:
-    """The guideline's taper from one start (mg/day), made four ways: tablets, ODT (0.125 mg
-    steps), tablets with the lowest dose held 4 weeks longer, and a switch to diazepam. One row
-    per option: option, steps, duration_days, duration_weeks, largest_pace_before_stop (% per
-    14 days, never above 25), last_dose_mg_per_day and last_drug (what the final stop is from),
+    """The course's averaged-pace taper (guideline pace, averaged: clonaedu_model from
+    joint_taper_2025) from one start (mg/day), made four ways: tablets, ODT (0.125 mg steps),
+    tablets with the lowest dose held 4 weeks longer, and a switch to diazepam. One row per
+    option: option, steps, duration_days, duration_weeks, largest_pace_before_stop (% per 14
+    days averaged over the hold, never above 25), largest_single_cut_before_stop (%: a single
+    step can be larger than 25%), first_dose_cut_above_cap_mg_per_day (the dose, in clonazepam
+    mg/day or diazepam mg/day, from which a single cut is first larger than 25%; smaller units
+    push it lower), last_dose_mg_per_day and last_drug (what the final stop is from),
     source_ids. Shows why guideline tapers take months, and what makes smaller steps possible.
     Teaching material about how tapers are designed, never a plan for a person.
     """
@@ -948,8 +1015,13 @@ def guideline_options(start_mg_per_day, percent=None, interval_days=None) -> pd.
     rows = []
     for name, df in options.items():
         s = summary(df)
+        cuts = df.cut_percent.iloc[1:-1]
+        above = cuts[cuts > _rule(_GUIDELINE).cap_percent + _EPS]
         rows.append({"option": name, "steps": s.steps, "duration_days": s.duration_days,
                      "duration_weeks": s.duration_weeks, "largest_pace_before_stop": s.largest_pace_before_stop,
+                     "largest_single_cut_before_stop": s.largest_step_percent_before_stop,
+                     "first_dose_cut_above_cap_mg_per_day": (float(df.daily_total_mg.loc[above.index[0] - 1])
+                                                             if len(above) else math.nan),
                      "last_dose_mg_per_day": float(df.daily_total_mg.iloc[-2]), "last_drug": df.drug.iloc[-2],
                      "source_ids": ", ".join(s.source_ids)})
     frame = pd.DataFrame(rows).set_index("option")
@@ -1116,6 +1188,9 @@ def clonazepam_equivalent_totals(schedule: pd.DataFrame) -> np.ndarray:
         ratio = eq["chosen_mg"] / float(schedule.attrs["start_mg_per_day"])
         diazepam = (schedule["drug"] == "diazepam").to_numpy()
         totals[diazepam] = np.round(totals[diazepam] / ratio, 6)
+        mixed = (schedule["drug"] == MIXED_DRUG).to_numpy()  # diazepam morning, clonazepam bedtime
+        totals[mixed] = np.round(schedule["morning_mg"].to_numpy(float)[mixed] / ratio
+                                 + schedule["evening_mg"].to_numpy(float)[mixed], 6)
     return totals
 
 

@@ -49,7 +49,8 @@ def test_label_rule_from_1_mg_per_day_with_tablets():
     assert a["first_step_percent"] == 25.0
     assert a["largest_step_percent"] == 100.0 and a["largest_step_percent_before_stop"] == 50.0
     assert a["percent"] is None and a["interval_days"] == 3 and a["step_mg_per_dose"] == 0.125
-    assert a["source_ids"] == ["fda_klonopin_2023"]  # landmarks and tablet strengths, both from the 1/2023 label
+    # landmarks and tablet strengths, both from the 1/2023 label; the days are the course's arithmetic
+    assert a["source_ids"] == ["fda_klonopin_2023", "clonaedu_model"]
     assert "not a plan for any person" in a["notice"]
     # the label's own advice if withdrawal appears travels with its rule (issue 12, finding 8)
     assert "pausing the taper" in a["if_withdrawal"] and "more slowly" in a["if_withdrawal"]
@@ -63,7 +64,7 @@ def test_label_rule_with_odt_keeps_equal_twice_daily_doses():
     assert df.morning_mg.tolist() == df.evening_mg.tolist() == [0.5, 0.375, 0.25, 0.125, 0.0]
     assert df.evening_tablets[1] == "1 × 0.25 mg ODT + 1 × 0.125 mg ODT"
     assert df.attrs["flags"] == []
-    assert df.attrs["source_ids"] == ["fda_klonopin_2023", "fda_clonazepam_odt"]
+    assert df.attrs["source_ids"] == ["fda_klonopin_2023", "clonaedu_model", "fda_clonazepam_odt"]
 
 
 def test_label_rule_from_4_mg_per_day_takes_48_days():
@@ -147,7 +148,12 @@ def test_guideline_rule_from_1_mg_per_day_holds_larger_cuts_longer():
     assert a["largest_pace_before_stop"] == 25.0 and a["held_for_pace"] == [1, 2]
     flags = " | ".join(a["flags"])
     assert "10% of the dose is less than the smallest reduction tablets can make (0.25 mg/day)" in flags
-    assert "2 step(s) before a larger cut are held longer, up to 28 days" in flags
+    # the course's construction, said as such: the average pace fits, the single cuts do not
+    assert ("The course's construction: to keep the guideline's pace of 25% per 14 days on average, 2 doses "
+            "before a larger cut are held longer, up to 28 days. Each of those single cuts (up to 50%) is still "
+            "larger than the guideline's \"generally not more than 25% every 2 weeks\"") in flags
+    assert "smaller dose units (ODTs) or a switch to a longer-acting benzodiazepine keep single steps smaller" in flags
+    assert "clonaedu_model" in a["source_ids"] and "joint_taper_2025" in a["source_ids"]
     assert ("The last step stops from 0.25 mg/day, the smallest daily dose tablets can make: a 100% cut, "
             "more than the guideline's 25% per 14 days") in flags
     assert "ODTs (steps of 0.125 mg), a longer hold at the lowest dose, a switch to diazepam" in flags
@@ -178,27 +184,45 @@ def test_slow_down_near_the_end_spaces_the_last_steps():
     assert df.hold_days.tolist()[-3:] == [28, 28, 0]
     assert df.hold_days.tolist()[:-3] == base.hold_days.tolist()[:-3]
     assert df.attrs["duration_days"] > base.attrs["duration_days"]
-    assert "the last 2 step(s) come 28 days apart" in " | ".join(df.attrs["flags"])
+    assert "the last 2 steps come 28 days apart" in " | ".join(df.attrs["flags"])
     label = taper.schedule(1, slow_last_steps=2, slow_interval_days=7)
     assert label.hold_days.tolist() == [3, 3, 7, 7, 0]
 
 
-def test_switch_to_diazepam_uses_the_lower_published_equivalent():
+def test_switch_to_diazepam_is_gradual_one_dose_at_a_time_and_the_equivalent_is_a_range():
     eq = taper.diazepam_equivalent(1)
-    assert (eq["low_mg"], eq["high_mg"], eq["chosen_mg"]) == (10.0, 20.0, 10.0)  # a range, the lower end used
+    assert (eq["low_mg"], eq["high_mg"], eq["chosen_mg"]) == (10.0, 20.0, 10.0)  # a range; the example's dose
+    assert eq["cut_by_high_percent"] == 50.0  # by the other table, 10 mg/day is a 50% cut: not "the safe end"
     assert taper.diazepam_equivalent(0.75)["chosen_mg"] == 7.0  # 7.5 rounded down to whole tablets
     assert taper.diazepam_equivalent(0.25)["chosen_mg"] == 2.0
     df = taper.schedule(1, rule="joint_guideline_2025", switch="diazepam")
-    assert df.drug.tolist() == ["clonazepam"] + ["diazepam"] * 9
-    assert totals(df) == [1.0, 10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 2.0, 0.0]
-    assert df.hold_days.iloc[0] == 14  # the guideline's gradual switch: up to 2 weeks
-    assert math.isnan(df.cut_percent.iloc[1])
-    assert df.evening_tablets.iloc[1] == "1 × 5 mg diazepam tablet"
-    assert df.morning_tablets.iloc[4] == "1 × 2 mg diazepam tablet" and df.evening_tablets.iloc[4] == "1 × 5 mg diazepam tablet"
+    assert df.drug.tolist() == ["clonazepam", taper.MIXED_DRUG] + ["diazepam"] * 9
+    # never overnight: the morning dose changes first (diazepam 5 mg, clonazepam 0.5 mg at bedtime),
+    # the bedtime dose 7 days later, within the guideline's 1 to 2 weeks
+    assert (df.morning_mg.iloc[1], df.evening_mg.iloc[1]) == (5.0, 0.5)
+    assert df.morning_tablets.iloc[1] == "1 × 5 mg diazepam tablet" and df.evening_tablets.iloc[1] == "1 × 0.5 mg tablet"
+    assert math.isnan(df.daily_total_mg.iloc[1])  # two drugs: no single daily total
+    assert df.day.tolist()[:4] == [0, 14, 21, 35] and df.hold_days.tolist()[:3] == [14, 7, 14]
+    assert totals(df)[2:] == [10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 2.0, 0.0]
+    assert list(taper.clonazepam_equivalent_totals(df)[:4]) == [1.0, 1.0, 1.0, 0.9]
+    assert math.isnan(df.cut_percent.iloc[1]) and math.isnan(df.cut_percent.iloc[2])
+    assert df.evening_tablets.iloc[2] == "1 × 5 mg diazepam tablet"
+    assert df.morning_tablets.iloc[5] == "1 × 2 mg diazepam tablet" and df.evening_tablets.iloc[5] == "1 × 5 mg diazepam tablet"
     assert df.attrs["switch"] == "diazepam" and "fda_valium" in df.attrs["source_ids"]
     assert df.attrs["largest_pace_before_stop"] <= 25
     flags = " | ".join(df.attrs["flags"])
-    assert "range from 10 to 20 mg/day; the course uses the lower end" in flags
+    assert "changed to diazepam 10 mg/day one dose at a time: the morning dose first, the bedtime dose 7 days later" in flags
+    assert "the two published tables give diazepam 10 to 20 mg/day" in flags
+    assert "measured by the other table that is a 50% cut" in flags
+    assert "Too little diazepam risks withdrawal and too much risks sedation" in flags
+    assert "never gives more" not in flags and "lower end" not in flags
+    # every start with two clonazepam doses changes over one dose at a time, never both at once
+    for start in (0.5, 0.75, 1.25, 2, 3.5):
+        sw = taper.schedule(start, rule="joint_guideline_2025", switch="diazepam")
+        assert sw.drug.iloc[1] == taper.MIXED_DRUG and sw.evening_mg.iloc[1] == sw.evening_mg.iloc[0], start
+        assert taper.clonazepam_equivalent_totals(sw)[1] <= start + 1e-9  # the half-switched day adds nothing
+    one = taper.schedule(0.25, rule="joint_guideline_2025", switch="diazepam")  # one bedtime dose: swapped as one
+    assert one.drug.tolist() == ["clonazepam", "diazepam", "diazepam"] and "as its one bedtime dose" in one.attrs["flags"][0]
     assert "The last step stops from 2 mg/day, the smallest daily dose diazepam tablets can make" in flags
     assert any("No level is drawn for the diazepam switch" in n for n in df.attrs["notes"])
     with pytest.raises(ValueError, match="No level is drawn for the diazepam switch"):
@@ -214,7 +238,11 @@ def test_guideline_options_show_what_makes_concordant_steps_possible():
     assert list(o.index) == ["tablets", "ODT (0.125 mg steps)", "tablets, lowest dose held 4 weeks longer",
                              "switch to diazepam"]
     assert (o.largest_pace_before_stop <= 25).all()
-    assert o.duration_days.tolist() == [77, 133, 105, 140]
+    assert o.duration_days.tolist() == [77, 133, 105, 147]
+    # honest about single steps: each option still has one cut of 50% before the stop, but smaller
+    # units push the first cut above 25% to a lower dose (clonazepam 0.75, ODT 0.375, diazepam 4 mg/day)
+    assert o.largest_single_cut_before_stop.tolist() == [50.0, 50.0, 50.0, 50.0]
+    assert o.first_dose_cut_above_cap_mg_per_day.tolist() == [0.75, 0.375, 0.75, 4.0]
     assert o.last_dose_mg_per_day.tolist() == [0.25, 0.125, 0.25, 2.0]
     assert (o.duration_weeks >= 11).all()  # months, not days: why tapers in practice take months
 
@@ -335,7 +363,7 @@ def test_start_above_the_labelled_maximum_is_allowed_but_flagged(rule):
     assert totals(df)[0] == 5.0 and totals(df)[-1] == 0.0
     assert df.attrs["flags"][0] == (
         "The starting dose of 5 mg/day is above the labelled maximum of 4 mg/day for panic disorder "
-        "(fda_klonopin_2023)"
+        "(US label)"
     )
     assert "fda_klonopin_2023" in df.attrs["source_ids"]
     assert not any("above the labelled maximum" in f for f in taper.schedule(4, rule=rule).attrs["flags"])

@@ -193,7 +193,7 @@ def test_compare_all_overlays_one_step_line_per_rule(panel):
     colors = {line.get_color() for line in panel.artists["steps"]}
     assert colors == {tp.rule_color(n) for n in names}
     labels = sorted(t.get_text() for t in panel.artists["labels"] if t.get_text())
-    assert labels == sorted(["US label: stops day 12", "2025 guideline: stops day 77 (~11 weeks)"])
+    assert labels == sorted(["US label: stops day 12", "Guideline pace, averaged (course model): stops day 77 (~11 weeks)"])
     compared = taper.compare(1.0)
     for _, row in compared.iterrows():
         assert f"{row.steps} steps, no dose from day {row.duration_days}" in panel.message_text
@@ -393,7 +393,7 @@ def test_slow_down_spaces_the_last_steps():
     expected = taper.schedule(2, rule="joint_guideline_2025", slow_last_steps=3, slow_interval_days=42)
     assert panel.schedule.equals(expected)
     assert panel.schedule.hold_days.tolist()[-4:] == [42, 42, 42, 0]
-    assert "the last 3 step(s) come 42 days apart" in panel.message_text and panel.message_text != before_msg
+    assert "the last 3 steps come 42 days apart" in panel.message_text and panel.message_text != before_msg
     [(x, _)] = drawn_steps(panel)
     assert x[-2] > x_before[-2] and panel.png != before_png  # the stop moves later on the figure
     # the label rule can be slowed too: the label itself says to go more slowly if withdrawal appears
@@ -415,13 +415,16 @@ def test_switch_to_diazepam_draws_the_schedule_and_says_why_no_level():
     assert panel.schedule.equals(expected)
     assert panel.schedule.drug.iloc[-2] == "diazepam"
     [(x, y)] = drawn_steps(panel)
-    assert list(y[:3]) == [1.0, 1.0, 0.9]  # diazepam 10 -> 9 mg/day drawn as clonazepam-equivalent
+    # one dose at a time (diazepam 5 + clonazepam 0.5), then diazepam 10 -> 9 mg/day, drawn as clonazepam-equivalent
+    assert list(y[:4]) == [1.0, 1.0, 1.0, 0.9]
     assert len(panel.artists["curves"][0].get_xdata()) == 0  # no level for diazepam
     assert panel.artists["no_level"].get_visible()
     assert taper.NO_DIAZEPAM_LEVEL in panel.message_text
-    assert "clonazepam 1 mg/day is taken as diazepam 10 mg/day" in panel.message_text
-    assert "range from 10 to 20 mg/day" in panel.message_text  # equivalence is a range
+    assert "changed to diazepam 10 mg/day one dose at a time" in panel.message_text
+    assert "give diazepam 10 to 20 mg/day" in panel.message_text  # equivalence is a range
+    assert "Too little diazepam risks withdrawal and too much risks sedation" in panel.message_text
     assert "diazepam" in panel.table.value and "switch" in table_rows(panel)[1][6]
+    assert table_rows(panel)[1][5] == "diazepam 5 + clonazepam 0.5"  # the half-switched week, both drugs named
     assert any("via diazepam" in t.get_text() for t in panel.artists["labels"])
     assert panel.png != before_png
     panel.rule.value = "label_panic"  # leaving the guideline rule turns the switch off
@@ -440,7 +443,7 @@ def test_printable_card_carries_the_notice_and_follows_the_schedule():
     assert base64.b64decode(link.group(1)).decode("utf-8") == card
     assert "Printable schedule card" in panel.card.value
     panel.rule.value = "joint_guideline_2025"
-    assert panel.card_html != card and "2025 Joint Clinical Practice Guideline" in panel.card_html
+    assert panel.card_html != card and "Guideline pace, averaged (course model)" in panel.card_html
     assert "pausing or slowing" in panel.card_html
 
 

@@ -381,7 +381,7 @@ class TaperPlanner(FigurePanel):
         row = self._rule_row()
         if self.fixed_step:
             parts.append(f"This rule removes a fixed {row.step_mg_per_dose:g} mg from each dose every "
-                         f"{row.interval_days_default} days ({row.source_id}): there is no percent or interval "
+                         f"{row.interval_days_default} days (US label): there is no percent or interval "
                          f"to choose.")
         parts += [html.escape(n) + "." for n in notes]
         if chosen.schedule.attrs.get("switch"):
@@ -390,8 +390,8 @@ class TaperPlanner(FigurePanel):
             parts.append(f"The diazepam steps are drawn as clonazepam-equivalent mg/day (diazepam mg/day ÷ "
                          f"{ratio:g}, the conversion used), so the two drugs share one axis. "
                          + html.escape(taper.NO_DIAZEPAM_LEVEL))
-        who = "The US label" if row.source_id.startswith("fda_") else "The 2025 guideline"
-        parts.append(f"{who} says, if withdrawal appears: {html.escape(row.if_withdrawal)} ({row.source_id})")
+        who = "The US label" if row.source_id.startswith("fda_") else "The 2025 joint guideline"
+        parts.append(f"{who} says, if withdrawal appears: {html.escape(row.if_withdrawal)}")
         parts.append(f"<i>{html.escape(taper.NOTICE)} {html.escape(taper_plots.ILLUSTRATIVE)}</i>")
         self.message.value = ('<div style="font-size:1.05em; line-height:1.4" aria-live="polite">'
                               + "\n".join(f"<div>{p}</div>" for p in parts) + "</div>")

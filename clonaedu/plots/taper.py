@@ -269,13 +269,13 @@ def set_taper_limits(artists: dict, limits: tuple[float, float, float]) -> None:
     artists["maximum_label"].set_visible(visible)
 
 
-_SHORT_NAMES = {"label_panic": "US label", "joint_guideline_2025": "2025 guideline"}
+_SHORT_NAMES = {"label_panic": "US label", "joint_guideline_2025": "Guideline pace, averaged (course model)"}
 #: heights (fraction of the schedule axes) of the stop labels: the longest taper lowest
 LABEL_ROWS = (0.75, 0.85, 0.95)
 
 
 def rule_label(rule: str) -> str:
-    """A short name for direct labels ("US label", "2025 guideline")."""
+    """A short name for direct labels ("US label", "Guideline pace, averaged (course model)")."""
     return _SHORT_NAMES.get(rule, rule_short_name(rule))
 
 
@@ -375,7 +375,10 @@ class ScheduleTable:
             else:
                 cut = f"{r.cut_percent:g}%" + (" *" if r.larger_than_rule else "")
             held = "" if r.daily_total_mg == 0 else f"{r.hold_days:g}"
-            out.append((f"{r.day:g}", held, r.drug, f"{r.morning_mg:g}", f"{r.evening_mg:g}", f"{r.daily_total_mg:g}",
+            # the switch row taken one dose at a time has no single daily total: name both drugs
+            total = (f"diazepam {r.morning_mg:g} + clonazepam {r.evening_mg:g}" if pd.isna(r.daily_total_mg)
+                     else f"{r.daily_total_mg:g}")
+            out.append((f"{r.day:g}", held, r.drug, f"{r.morning_mg:g}", f"{r.evening_mg:g}", total,
                         cut, r.morning_tablets, r.evening_tablets))
         return out
 
@@ -426,8 +429,8 @@ def schedule_card_html(schedule: pd.DataFrame) -> str:
         "@media print{.notice{border-width:3px}}</style></head><body>"
         f'<p class="notice" role="note">{notice}<br>{html.escape(CARD_LINE)}</p>'
         f"<h1>Taper schedule card</h1>{table.html}"
-        f"<h2>What the source says if withdrawal appears</h2><p>{withdrawal} ({html.escape(a['rule'])}: "
-        f"{html.escape(', '.join(a.get('source_ids', ())[:1]))})</p>"
+        f"<h2>What the source says if withdrawal appears</h2><p>{withdrawal} (source: "
+        f"{html.escape(data.cite(a['source_ids'][0])) if a.get('source_ids') else ''})</p>"
         f"<h2>Remarks</h2><ul>{flags}</ul><h2>Sources</h2><ul>{sources}</ul>"
         f'<p class="notice">{notice}<br>{html.escape(CARD_LINE)}</p></body></html>\n'
     )
@@ -446,9 +449,9 @@ def taper_canvas(source_ids, params: pk.Params | None = None, n_lines: int = 3) 
         fig = Figure(figsize=(10.0, 7.6), layout="constrained")
         FigureCanvasAgg(fig)
     artists = taper_axes(fig, n_lines=n_lines)
-    note = (f"{ILLUSTRATIVE.rstrip('.')}: {p.name} preset, terminal half-life {p.terminal_half_life_h:.0f} h "
-            f"(data/pk_parameters.csv).")
-    artists["footer"] = add_footer(fig, [*source_ids, *PK_SOURCES], note=note)
+    note = (f"{ILLUSTRATIVE.rstrip('.')}: {p.name.replace('_', ' ')} parameters, terminal half-life "
+            f"{p.terminal_half_life_h:.0f} h. Days and levels are the course's model (clonaedu_model).")
+    artists["footer"] = add_footer(fig, [*source_ids, *PK_SOURCES, "clonaedu_model"], note=note)
     # the footer can wrap to three lines at this width: keep it clear of the x-axis label
     bottom = 0.5 / fig.get_figheight()
     fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
