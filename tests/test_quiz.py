@@ -499,12 +499,36 @@ def _makeable_step():
 
 
 def _rules_compared():
-    c = taper.compare(1)
+    c = taper.compare(3)  # a start the notebook does not show, so the planner answers it
     label, guideline = c.loc["label_panic"], c.loc["joint_guideline_2025"]
-    assert guideline.steps == label.steps == 4
-    assert guideline.largest_pace_before_stop <= 25  # the guideline schedule keeps the guideline's pace
-    assert taper.compare(1, form="odt").loc["joint_guideline_2025", "duration_days"] > guideline.duration_days
-    return f"Label about {label.duration_days} days, guideline about {guideline.duration_days / 7:g} weeks"
+    assert guideline.steps == label.steps == 12
+    assert guideline.largest_pace_before_stop <= 25  # the average pace fits ...
+    assert guideline.largest_step_percent_before_stop == 50  # ... a single step does not
+    assert taper.compare(3, form="odt").loc["joint_guideline_2025", "duration_days"] > guideline.duration_days
+    return (f"Label about {round(label.duration_days / 7)} weeks (day {label.duration_days}), averaged guideline pace "
+            f"about {round(guideline.duration_days / 7)} weeks (day {guideline.duration_days})")
+
+
+def _single_cuts_above_cap():
+    """q07-final-stop: the single cuts before the stop above 25% in the averaged schedule from 3 mg/day."""
+    df = taper.schedule(3, "joint_guideline_2025")
+    before = df.iloc[1:-1]
+    above = before[before.cut_percent > 25]
+    assert df.daily_total_mg.loc[above.index - 1].tolist() == [0.75, 0.5]
+    assert above.cut_percent.round().tolist() == [33, 50]
+    assert (taper.pace(df).iloc[1:-1] <= 25).all()  # each waits long enough for the average pace
+    return (f"The cuts from {df.daily_total_mg.loc[above.index[0] - 1]:g} and from {df.daily_total_mg.loc[above.index[1] - 1]:g}"
+            f" mg/day ({above.cut_percent.iloc[0]:.0f}% and {above.cut_percent.iloc[1]:.0f}%), each after a longer hold")
+
+
+def _diazepam_range():
+    """q07-diazepam-range: the tables' range from 2 mg/day, and what the lower end is by the other table."""
+    eq = taper.diazepam_equivalent(2)
+    assert (eq["low_mg"], eq["high_mg"]) == (20, 40)
+    flags = " | ".join(taper.schedule(2, "joint_guideline_2025", switch="diazepam").attrs["flags"])
+    assert f"that is a {eq['cut_by_high_percent']:g}% cut" in flags and "Too little diazepam risks withdrawal" in flags
+    return (f"It is a range: {eq['low_mg']:g} mg/day is a {eq['cut_by_high_percent']:g}% cut by the other table, "
+            f"{eq['high_mg']:g} mg/day double by the first, and too little risks withdrawal, too much sedation")
 
 
 def _equivalent_choice(question_id, predicate):
@@ -617,6 +641,8 @@ RECOMPUTE = {
     "q07-ten-percent-target": _ten_percent_target,
     "q07-makeable-step": _makeable_step,
     "q07-rules-compared": _rules_compared,
+    "q07-final-stop": _single_cuts_above_cap,
+    "q07-diazepam-range": _diazepam_range,
     "q07-pace-fifty-percent": lambda: taper.pace(taper.schedule(1, "joint_guideline_2025")).iloc[3],
     "q09-ashton-clonazepam": lambda: compare.equivalent("clonazepam", 0.5).per_table["ashton_2002"],
     "q09-range-1mg": _range_1mg,
