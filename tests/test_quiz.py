@@ -505,8 +505,9 @@ def _rules_compared():
     assert guideline.largest_pace_before_stop <= 25  # the average pace fits ...
     assert guideline.largest_step_percent_before_stop == 50  # ... a single step does not
     assert taper.compare(3, form="odt").loc["joint_guideline_2025", "duration_days"] > guideline.duration_days
-    return (f"Label about {round(label.duration_days / 7)} weeks (day {label.duration_days}), averaged guideline pace "
-            f"about {round(guideline.duration_days / 7)} weeks (day {guideline.duration_days})")
+    assert (label.duration_days, guideline.duration_days) == (36, 189)  # the days the explanation gives
+    return (f"Label about {round(label.duration_days / 7)} weeks, averaged guideline pace "
+            f"about {round(guideline.duration_days / 7)} weeks")
 
 
 def _single_cuts_above_cap():

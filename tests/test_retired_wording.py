@@ -57,6 +57,14 @@ RETIRED = [
      "carry-over is the course's reasoning from the half-life and accumulation (pharmacist review, item 2)"),
     ("adverse effects grew with dose",
      "the trial found more somnolence and ataxia at 3 and 4 mg/day, not all adverse effects (pharmacist review, item 9)"),
+    ("never gives more than either table",
+     "the lower diazepam equivalent is not 'the safe end': by the other table it is a large cut, and under-conversion "
+     "risks withdrawal as over-conversion risks sedation (review of notebook 07)"),
+    ("2025 guideline: stops day",
+     "the averaged-pace schedule is the course's construction, labelled 'guideline pace, averaged (course model)', never "
+     "the guideline's schedule (review of notebook 07)"),
+    ("every option keeps the pace",
+     "single 33% and 50% steps are larger than the guideline's 25% every 2 weeks; only their average fits (review of 07)"),
 ]
 
 #: phrase -> {file pattern: owner}. Occurrences another helper is fixing right now; remove the

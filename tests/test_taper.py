@@ -497,3 +497,60 @@ def test_guideline_pace_property(form, eighths, pct, interval, holds):
     assert (paces.iloc[1:-1].dropna() <= 25 + 1e-9).all()
     assert df.cut_percent.iloc[-1] == 100  # the stop (a long hold before it can bring even that within 25%/14 d)
     assert df.attrs["largest_pace_before_stop"] <= 25 + 1e-9
+
+
+# --------------------------------------------------------------------------------------
+# Notebook 07's folded answers agree with the model (educator and pharmacist reviews)
+# --------------------------------------------------------------------------------------
+def _nb07_text() -> str:
+    import json
+    from pathlib import Path
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "07_tapering.ipynb").read_text("utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def _schedule_md(df) -> str:
+    lines = ["| day | daily total (mg/day) | cut | days at this dose |", "|---|---|---|---|"]
+    for r in df.itertuples():
+        cut = "" if r.step == 0 else ("100% (stop)" if r.daily_total_mg == 0 else f"{r.cut_percent:.0f}%")
+        held = "" if r.daily_total_mg == 0 else f"{r.hold_days}"
+        lines.append(f"| {r.day} | {r.daily_total_mg:g} | {cut} | {held} |")
+    return "\n".join(lines)
+
+
+def _options_md(o) -> str:
+    lines = ["| option | weeks | steps | single cuts above 25% from | last dose before the stop |",
+             "|---|---|---|---|---|"]
+    for name, r in o.iterrows():
+        unit = " diazepam" if r.last_drug == "diazepam" else ""
+        lines.append(f"| {name} | {r.duration_weeks:g} | {r.steps} | {r.first_dose_cut_above_cap_mg_per_day:g} mg/day{unit} "
+                     f"| {r.last_dose_mg_per_day:g} mg/day{unit} |")
+    return "\n".join(lines)
+
+
+def test_notebook_07_answer_keys_match_the_model():
+    text = _nb07_text()
+    # planner task 2: the label rule with the last 2 steps 1 week apart (0 -> 3 -> 6 -> 13 -> 20), not day 17
+    slow = taper.schedule(1, slow_last_steps=2, slow_interval_days=7)
+    assert slow.day.tolist() == [0, 3, 6, 13, 20]
+    assert "The days go 0 → 3 → 6 → 13 → 20: no dose from **day 20** instead of day 12" in text
+    assert "day 17" not in text and "three predictions" not in text
+    # planner task 1: step 3 held 4 weeks longer
+    held = taper.schedule(1, rule="joint_guideline_2025", holds={3: 28})
+    assert f"no dose from **day {held.attrs['duration_days']}** instead of day 77" in text
+    sw = taper.schedule(1, rule="joint_guideline_2025", switch="diazepam")
+    assert (f"for {sw.hold_days.iloc[1]} days diazepam {sw.morning_mg.iloc[1]:g} mg in the morning with clonazepam "
+            f"{sw.evening_mg.iloc[1]:g} mg at bedtime") in text
+    # section 2's schedule and section 4's options, as the folded tables show them
+    assert _schedule_md(taper.schedule(1, rule="joint_guideline_2025")) in text
+    o = taper.guideline_options(1)
+    assert _options_md(o) in text
+    for option, words in [("tablets", "Tablets"), ("ODT (0.125 mg steps)", "ODTs"),
+                          ("switch to diazepam", "the diazepam switch")]:
+        assert f"{words} **{o.loc[option, 'duration_weeks']:g} weeks**" in text
+    # section 1's aside from 2 mg/day
+    g2 = taper.compare(2).loc["joint_guideline_2025"]
+    assert f"no dose from day {g2.duration_days}, about {g2.duration_weeks:g} weeks" in text
+    # the averaged pace is named as the course's, never the guideline's schedule
+    assert "guideline pace, averaged (course model)" in text
+    assert "never gives more than either table" not in text and "Every option keeps the pace" not in text
