@@ -214,7 +214,7 @@ def test_initial_message_is_unchanged_and_the_no_window_note_is_visible(regimen_
     assert regimen_panel.message_text == "Illustrative model, not a prediction for any patient."
     assert regimen_panel.note in regimen_panel.children
     note = regimen_panel.note.value
-    assert "No therapeutic range is drawn." in note and "no accepted range of blood levels" in note
+    assert "No therapeutic range is drawn." in note and "gives a range of blood levels" in note and "response and side effects" in note
     assert "every 3 days until seizures are controlled" in note  # the label's wording, from the data
 
 

@@ -41,9 +41,9 @@ def no_window_note() -> str:
     wording = dosing.landmarks("seizure_disorders", "adult").loc["titration_step", "label_wording"]
     return (
         '<div class="clonaedu-note" role="note" style="border-left:4px solid #E69F00; padding:4px 10px; '
-        'margin:6px 0; font-size:1.02em; line-height:1.4"><b>No therapeutic range is drawn.</b> Clonazepam has '
-        "no accepted range of blood levels that marks where it works or where it becomes harmful, so the figure "
-        "shows no target band. The label does not adjust the dose by a level; it adjusts by response and side "
+        'margin:6px 0; font-size:1.02em; line-height:1.4"><b>No therapeutic range is drawn.</b> None of the '
+        "course's sources gives a range of blood levels that marks where clonazepam works or where it becomes "
+        "harmful, so the figure shows no target band. The label does not adjust the dose by a level; it adjusts by response and side "
         f"effects (seizures, adults: &ldquo;{html.escape(wording.rstrip('.'))}&rdquo;). "
         "Watch the person, not a number: drowsiness, unsteadiness, slowed breathing.</div>"
     )
