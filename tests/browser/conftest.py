@@ -198,3 +198,101 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(status)
         if " ran " in status:
             terminalreporter.write_line(f"screenshots: {ARTIFACTS / 'screenshots'}")
+
+
+# -- one run of each notebook per frontend, shared by the tests that check it ----------------------
+#: test modules whose items open a course notebook (frontend, notebook) with an "opener" and hand
+#: the page on: test_in_browser (panels react) and test_accessibility (axe-core), in that order
+_SHARING = ("test_in_browser.py", "test_accessibility.py")
+
+
+def _shared_key(item):
+    """(frontend, notebook stem) for an item that opens a course notebook, else None."""
+    if not item.nodeid.split("::")[0].endswith(_SHARING) or not hasattr(item, "callspec"):
+        return None
+    params = item.callspec.params
+    if "path" not in params or "frontend" not in params:
+        return None
+    return params["frontend"], params["path"].stem
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Put the tests of one notebook in one frontend next to each other (JupyterLab, then Voila;
+    the panel checks, then axe-core), so the notebook is opened and run once for all of them
+    (see :class:`SharedPages`). Other items keep their places."""
+    keyed = [(i, _shared_key(item)) for i, item in enumerate(items)]
+    shared = [(i, key) for i, key in keyed if key is not None]
+    if not shared:
+        return
+    stems = list(dict.fromkeys(key[1] for _, key in shared))
+
+    def rank(entry):
+        i, (frontend, stem) = entry
+        module = 0 if items[i].nodeid.split("::")[0].endswith(_SHARING[0]) else 1
+        return stems.index(stem), 0 if frontend == "jupyterlab" else 1, module
+
+    ordered = [items[i] for i, _ in sorted(shared, key=rank)]
+    first = shared[0][0]
+    rest = [item for item, key in zip(items, (k for _, k in keyed)) if key is None]
+    items[:] = rest[:first] + ordered + rest[first:]
+
+
+class SharedPages:
+    """A course notebook opened once per frontend and handed from test to test.
+
+    ``open(request, frontend, path, opener)`` returns ``(page, state)``: the page the first
+    test of that notebook opened with ``opener(page)`` (whatever ``opener`` returned is kept as
+    ``state["opened"]``, e.g. the errors found after Run All), or that same page again for the
+    next test. ``release`` stops the kernel and closes the page after its last test. Each test
+    still asserts everything it asserted on a page of its own."""
+
+    def __init__(self, session):
+        self._users: dict = {}
+        for item in session.items:
+            key = _shared_key(item)
+            if key is not None:
+                self._users[key] = self._users.get(key, 0) + 1
+        self._pages: dict = {}
+
+    def open(self, frontend, path, new_page, opener):
+        key = (frontend, path.stem)
+        if key not in self._pages:
+            page, extra = new_page()
+            state = {"opened": None, "extra": extra, "error": None}
+            self._pages[key] = (page, state)
+            try:
+                state["opened"] = opener(page)
+            except BaseException as exc:
+                state["error"] = exc
+                raise
+        page, state = self._pages[key]
+        if state["error"] is not None:
+            raise AssertionError(f"{path.name} in {frontend}: opening it failed in an earlier test: "
+                                 f"{type(state['error']).__name__}: {state['error']}")
+        return page, state
+
+    def release(self, frontend, path, server) -> None:
+        key = (frontend, path.stem)
+        self._users[key] = self._users.get(key, 1) - 1
+        if self._users[key] <= 0 and key in self._pages:
+            page, _ = self._pages.pop(key)
+            driver.stop_kernel(page, server)
+            page.close()
+
+    def close(self, servers_by_kind) -> None:
+        for (frontend, _), (page, _) in list(self._pages.items()):
+            try:
+                driver.stop_kernel(page, servers_by_kind.get(frontend))
+                page.close()
+            except Exception:
+                pass
+        self._pages.clear()
+
+
+@pytest.fixture(scope="session")
+def shared_pages(request, browser_workdir):
+    pages = SharedPages(request.session)
+    try:
+        yield pages
+    finally:
+        pages.close({})

@@ -41,20 +41,35 @@ def axe_artifacts(request, browser_workdir):
     return path
 
 
-def _open(path, frontend, request, server_root):
+def _open(path, frontend, request, server_root, shared_pages):
+    """The notebook run in ``frontend``: the page test_in_browser already opened for it when it
+    ran (conftest.SharedPages hands it on), else opened here the same way."""
     expected = driver.expected_panels(server_root / _rel(path))
     if frontend == "jupyterlab":
         server = request.getfixturevalue("lab_server")
-        page = request.getfixturevalue("lab_context").new_page()
-        driver.open_in_lab(page, server, _rel(path), workspace=f"axe-{driver.safe_name(path)}")
-        errors = driver.run_all_in_lab(page)
+        context_fixture = "lab_context"
+
+        def opener(page):
+            driver.open_in_lab(page, server, _rel(path), workspace=f"axe-{driver.safe_name(path)}")
+            return driver.run_all_in_lab(page)
+    else:
+        server = request.getfixturevalue("voila_server")
+        context_fixture = "voila_context"
+
+        def opener(page):
+            driver.start_voila_load(page, server, _rel(path))
+            driver.finish_voila_load(page)
+
+    def new_page():
+        page = request.getfixturevalue(context_fixture).new_page()
+        return page, driver.BrowserProblems(page)
+
+    page, state = shared_pages.open(frontend, path, new_page, opener)
+    if frontend == "jupyterlab":
+        errors = state["opened"]
         assert not errors, f"{path.name}: errors after Run All:\n  " + "\n  ".join(errors)
         context = ".jp-Notebook"
     else:
-        server = request.getfixturevalue("voila_server")
-        page = request.getfixturevalue("voila_context").new_page()
-        driver.start_voila_load(page, server, _rel(path))
-        driver.finish_voila_load(page)
         # Voila shows the cells (and removes its "Executing n of N" spinner) once all have run
         page.wait_for_function("() => !document.getElementById('loading')", timeout=120_000, polling=100)
         context = None
@@ -154,9 +169,10 @@ def _check_panels(page, panels, where):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("path", "frontend"), CASES)
-def test_axe(path, frontend, request, server_root, axe_artifacts):
-    server, page, panels, context = _open(path, frontend, request, server_root)
+def test_axe(path, frontend, request, server_root, axe_artifacts, shared_pages):
+    server = request.getfixturevalue("lab_server" if frontend == "jupyterlab" else "voila_server")
     try:
+        server, page, panels, context = _open(path, frontend, request, server_root, shared_pages)
         report = axe.run(page, context)
         record = {"notebook": path.stem, "frontend": frontend, **report.as_json()}
         (axe_artifacts / f"{frontend}-{driver.safe_name(path)}.json").write_text(
@@ -169,5 +185,4 @@ def test_axe(path, frontend, request, server_root, axe_artifacts):
             + report.describe_failing())
         _check_panels(page, panels, f"{path.name} in {frontend}")
     finally:
-        driver.stop_kernel(page, server)
-        page.close()
+        shared_pages.release(frontend, path, server)

@@ -49,11 +49,17 @@ def _check_panels(page, path, panels, expected, problems, where, phases):
                                   f"loaded from outside the serving machine):\n  " + "\n  ".join(problems.outside[:10]))
 
 
-def _run_lab(path, page, server, problems, shot, expected, phases):
-    driver.open_in_lab(page, server, _rel(path), workspace=f"test-{driver.safe_name(path)}")
-    phases.mark("open")
-    errors = driver.run_all_in_lab(page)
-    phases.mark("run all")
+def open_lab(path, server):
+    """How a notebook is opened in JupyterLab (shared with test_accessibility: see
+    conftest.SharedPages): a fresh workspace, Run All; returns the errors found."""
+    def opener(page):
+        driver.open_in_lab(page, server, _rel(path), workspace=f"test-{driver.safe_name(path)}")
+        return driver.run_all_in_lab(page)
+    return opener
+
+
+def _run_lab(path, page, server, problems, shot, expected, phases, errors):
+    phases.mark("open, run all")
     assert not errors, f"{path.name}: error or stderr output after Run All:\n  " + "\n  ".join(errors)
     panels = driver.wait_for_panels(page, expected)
     phases.mark("figures")
@@ -62,8 +68,7 @@ def _run_lab(path, page, server, problems, shot, expected, phases):
     _check_panels(page, path, panels, expected, problems, "JupyterLab", phases)
 
 
-def _run_voila(path, page, server, problems, shot, expected, phases):
-    driver.finish_voila_load(page)
+def _run_voila(path, page, server, problems, shot, expected, phases, errors):
     phases.mark("load")
     panels = driver.wait_for_panels(page, expected)
     phases.mark("figures")
@@ -73,7 +78,7 @@ def _run_voila(path, page, server, problems, shot, expected, phases):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("path", "frontend"), CASES)
-def test_notebook_in_browser(path, frontend, request, server_root, screenshots, voila_prefetch):
+def test_notebook_in_browser(path, frontend, request, server_root, screenshots, voila_prefetch, shared_pages):
     # count panels in the copy being served (notebooks in the work tree may change meanwhile)
     expected = driver.expected_panels(server_root / _rel(path))
     phases = driver.Phases(f"{frontend} {path.stem}")
@@ -82,28 +87,39 @@ def test_notebook_in_browser(path, frontend, request, server_root, screenshots, 
     if frontend == "jupyterlab":
         server = request.getfixturevalue("lab_server")
         voila_prefetch.start(path, request)  # Voila renders it meanwhile (see module doc)
-        page = request.getfixturevalue("lab_context").new_page()
-        problems = driver.BrowserProblems(page)
-        run = _run_lab
+
+        def new_page():
+            page = request.getfixturevalue("lab_context").new_page()
+            return page, driver.BrowserProblems(page)
+        opener, run = open_lab(path, server), _run_lab
     else:
         server = request.getfixturevalue("voila_server")
-        page, problems = voila_prefetch.take(path, request)
-        run = _run_voila
+
+        def new_page():
+            return voila_prefetch.take(path, request)
+        opener, run = open_voila, _run_voila
     phases.mark("setup")
+    page = None
     try:
-        run(path, page, server, problems, shot, expected, phases)
+        page, state = shared_pages.open(frontend, path, new_page, opener)
+        problems, errors = state["extra"], state["opened"]
+        run(path, page, server, problems, shot, expected, phases, errors)
     except Exception as exc:
-        if not shot.exists():
+        if page is not None and not shot.exists():
             try:
                 driver.full_screenshot(page, shot)
             except Exception:
                 pass
         if isinstance(exc, AssertionError):
             raise
-        raise AssertionError(f"{path.name} in {frontend}: {type(exc).__name__}: {exc}\n{problems}\n"
+        raise AssertionError(f"{path.name} in {frontend}: {type(exc).__name__}: {exc}\n"
                              f"--- {server.kind} log (tail) ---\n{server.log_tail(2000)}") from exc
     finally:
-        driver.stop_kernel(page, server)
-        page.close()
+        shared_pages.release(frontend, path, server)  # the next test of this notebook reuses the page
         phases.mark("close")
         print(phases)
+
+
+def open_voila(page):
+    """How a notebook is opened in Voila (already requested: see VoilaPrefetch): its load ends."""
+    driver.finish_voila_load(page)
