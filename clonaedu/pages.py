@@ -245,9 +245,15 @@ def render_frames(page: Page, *, max_frames: int = MAX_FRAMES) -> Frames:
 
 
 def _close(panel) -> None:
+    """Release one panel (its figure and its own widgets; never ``Widget.close_all()``, which would
+    close every widget in the process, the student's or a test's included)."""
     import matplotlib.pyplot as plt  # noqa: PLC0415
     plt.close(getattr(panel, "figure", None))
-    panel.close_all() if hasattr(panel, "close_all") else None
+    stack = [panel]
+    while stack:
+        widget = stack.pop()
+        stack.extend(getattr(widget, "children", ()))
+        widget.close()
 
 
 # --------------------------------------------------------------------------------------------

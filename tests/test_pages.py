@@ -104,3 +104,10 @@ def test_cli_writes_pages_and_an_index(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main(["pages", "--out", str(tmp_path), "--page", "nope"])
     assert exit_.value.code == 2
+
+
+def test_building_a_page_leaves_other_widgets_open():
+    from clonaedu import quiz
+    other = quiz.question("q01-panic-maximum")
+    pages.render_frames(replace(SMALL, grid={"dose": [1.0]}))
+    assert other.comm is not None, "building a page closed a widget it does not own"
