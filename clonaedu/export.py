@@ -310,7 +310,18 @@ def handout_html(notebook: str | os.PathLike) -> tuple[str, str]:
                             extra_loaders=[jinja2.DictLoader({"clonaedu_handout.html.j2": _HANDOUT_TEMPLATE})],
                             template_file="clonaedu_handout.html.j2")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "clonaedu_math": math})
-    return title, body
+    return title, strip_script_triggers(body)
+
+
+#: an <img> (attribute values may hold ">") that carries an event handler, e.g. the accessibility
+#: script's trigger (clonaedu.a11y.support_html: ``<img src="data:," hidden onerror="...">``)
+_TRIGGER_IMG = re.compile(r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*?\son\w+\s*=(?:[^>"']|"[^"]*"|'[^']*')*>""", re.I)
+
+
+def strip_script_triggers(page: str) -> str:
+    """``page`` without images that only start a script: a handout is a static page (no widget to
+    fix up, nothing to announce), so it carries no script and every <img> left is a figure."""
+    return _TRIGGER_IMG.sub("", page)
 
 
 def find_chromium() -> str | None:

@@ -170,6 +170,31 @@ def _figures(cell, names: list[str]) -> list[Figure]:
     return found
 
 
+def _folded_outputs(cell) -> list[str]:
+    """The folded answers a code cell displays (``display.folded``: a ``<details>`` whose summary
+    starts "Check your answer"), as markdown."""
+    found = []
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        for mime in ("text/markdown", "text/html"):
+            text = data.get(mime)
+            if text is None:
+                continue
+            text = "".join(text) if isinstance(text, list) else str(text)
+            found += [m.group("body").strip() for m in _DETAILS.finditer(text)
+                      if m.group("summary").strip().lower().startswith("check your answer")]
+            break
+    return found
+
+
+def _extend_answer(section: Section, cell) -> None:
+    """A folded answer a code cell shows (a table of answers under a check) belongs to the check
+    before it: it is added to that check's answer, not counted as a check of its own."""
+    for body in _folded_outputs(cell):
+        if section.checks:
+            section.checks[-1].answer += "\n\n" + body
+
+
 def parts(path: str | Path) -> NotebookParts:
     """Read a saved notebook into its parts (see the module docstring)."""
     path = Path(path)
@@ -189,6 +214,7 @@ def parts(path: str | Path) -> NotebookParts:
         if cell.cell_type == "code":
             if current is not None:
                 current.figures += _figures(cell, _course_figure_names(source))
+                _extend_answer(current, cell)
             continue
         if cell.cell_type != "markdown" or "<summary>About the sources</summary>" in source:
             continue
