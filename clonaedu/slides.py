@@ -7,7 +7,9 @@ reveal.js deck written for a projector, not a copy of the notebook:
 
 * a slide carries a heading, one key sentence (or a question) and, where the section shows one,
   a figure (the projector-style PNG from the figure pack when the figure is a course figure,
-  else the picture saved in the notebook), with its alt text;
+  else the picture saved in the notebook), with its alt text; a section with no figure but a
+  question gets one slide, its question (the section's text goes to the notes), and neighbouring
+  sections with neither share one slide, a line each, so most slides carry a figure;
 * every slide stays short: at most :data:`MAX_WORDS` words, and a typical slide far fewer
   (:data:`TARGET_MEDIAN` is the median a test holds every deck to); anything longer goes to the
   speaker notes (press S in the deck), which carry the section's full text and each answer;
@@ -123,7 +125,15 @@ def clip(text: str, limit: int) -> str:
 
 
 def _first_sentence(markdown: str) -> str:
-    text = plain(markdown)
+    """The key sentence of a paragraph; a markdown table is not a sentence: a section that opens
+    with one gives the table's first row instead ("term: meaning")."""
+    lines = markdown.splitlines()
+    prose = [line for line in lines if not line.lstrip().startswith("|")]
+    if not "".join(prose).strip():
+        rows = [line for line in lines if line.lstrip().startswith("|") and not re.match(r"\s*\|[\s|:-]+\|\s*$", line)]
+        cells = [[c.strip() for c in row.strip().strip("|").split("|")] for row in rows[1:2]]
+        return plain(": ".join(cells[0])) + "; …" if cells else ""
+    text = plain("\n".join(prose))
     match = re.match(r"(.+?[.!?])(\s|$)", text)
     return match.group(1) if match else text
 
@@ -285,26 +295,56 @@ def build_slides(nb: NotebookParts, figure_files: dict[str, tuple[str, str]] | N
     def pick(section: Section) -> Figure | None:
         return section.figures[0] if section.figures else None
 
+    def predict(check: Check, figure: Figure | None, heading: str = "Predict, then check") -> Slide:
+        prompt = plain(_MARKER.sub("", check.prompt))
+        items = [plain(i) for i in _list_items(check.prompt)]
+        if len(items) >= 2:
+            slide = Slide(heading, bullets=[clip(i, 18) for i in items[:4]], figure=figure, kind="predict")
+            if len(items) > 4:
+                slide.bullets.append(f"… and {len(items) - 4} more in the notes")
+        else:
+            slide = Slide(heading, text=clip(prompt, 45), figure=figure, kind="predict")
+        slide.notes = f"Question: {prompt} Answer: {plain(check.answer)}"
+        return slide
+
+    run: list[Section] = []  # figure-less sections with no check, waiting to share one slide
+
+    def flush() -> None:
+        if len(run) == 1:
+            section = run[0]
+            slides.append(Slide(clip(section.heading, 12), text=clip(_first_sentence(section.prose[0]), 35),
+                                notes=" ".join(plain(p) for p in section.prose)))
+        elif run:  # neighbouring text-only sections: one slide, a line each, their text in the notes
+            heading = " · ".join(s.heading for s in run)
+            if words(heading) > 12:  # "Case 2 · A person who ..." and "Case 3 · ...": "Case 2 · Case 3"
+                heading = " · ".join(re.split(r"\s+·\s+|:\s", s.heading)[0] for s in run)
+            slides.append(Slide(clip(heading, 12),
+                                bullets=[clip(f"{s.heading}: {_first_sentence(s.prose[0])}", 20) for s in run],
+                                notes=" ".join(f"{s.heading}. " + " ".join(plain(p) for p in s.prose) for s in run)))
+        run.clear()
+
     for section in nb.sections:
         figure = pick(section)
         prose = " ".join(plain(p) for p in section.prose)
-        if section.prose or figure is not None:
+        if figure is None and not section.checks:
+            if section.prose:
+                run.append(section)
+            continue
+        flush()
+        checks = list(section.checks)
+        if figure is None:
+            # no figure to show: the section's question is its slide; its text goes to the notes
+            slide = predict(checks.pop(0), None, clip(section.heading, 12))
+            slide.notes = (prose + " " + slide.notes).strip()
+            slides.append(slide)
+        elif section.prose or figure is not None:
             slides.append(Slide(clip(section.heading, 12), text=clip(_first_sentence(section.prose[0]) if section.prose else "", 35),
                                 figure=figure, notes=prose))
         for extra in section.figures[1:2]:  # a second figure gets its own slide
             slides.append(Slide(clip(section.heading, 12), text="", figure=extra, notes=extra.alt))
-        for check in section.checks:
-            prompt = plain(_MARKER.sub("", check.prompt))
-            items = [plain(i) for i in _list_items(check.prompt)]
-            if len(items) >= 2:
-                slide = Slide("Predict, then check", bullets=[clip(i, 18) for i in items[:4]], figure=figure,
-                              kind="predict")
-                if len(items) > 4:
-                    slide.bullets.append(f"… and {len(items) - 4} more in the notes")
-            else:
-                slide = Slide("Predict, then check", text=clip(prompt, 45), figure=figure, kind="predict")
-            slide.notes = f"Question: {prompt} Answer: {plain(check.answer)}"
-            slides.append(slide)
+        for check in checks:
+            slides.append(predict(check, figure))
+    flush()
     if nb.takeaways:
         slides.append(Slide("Takeaways", bullets=[clip(t, 16) for t in nb.takeaways[:5]], kind="takeaways",
                             notes=" ".join(nb.takeaways)))

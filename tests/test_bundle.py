@@ -216,8 +216,10 @@ def test_a_long_section_is_clipped_on_the_slide_and_kept_in_the_notes(tmp_path):
     assert parts.objectives == ["one", "two"] and len(parts.checks) == 1
     deck = slides.build_slides(parts)
     assert all(slides.slide_words(s) <= 45 + 10 for s in deck)
+    # a section with no figure: its question is its slide, the section's text and the answer in the notes
+    assert len(deck) == 2 and deck[1].kind == "predict" and deck[1].heading == "A long section"
     assert "Sentence number 59" in deck[1].notes and "Sentence number 59" not in deck[1].shown()
-    assert "Answer: The answer." in deck[2].notes
+    assert "Answer: The answer." in deck[1].notes
 
 
 def test_bundle_refuses_a_folder_that_is_not_a_bundle(tmp_path, capsys):
@@ -226,3 +228,19 @@ def test_bundle_refuses_a_folder_that_is_not_a_bundle(tmp_path, capsys):
         cli.main(["bundle", "--out", str(tmp_path), "--no-pdf"])
     assert exit_info.value.code == 2 and "is not a clonaedu bundle" in capsys.readouterr().err
     assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_neighbouring_text_only_sections_share_a_slide_and_a_table_is_not_a_key_sentence(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 99 · Test\n\n*About 10 minutes.*\n\n## Learning objectives\n1. one"),
+        nbformat.v4.new_markdown_cell("## Reading the figures\nUnits on every axis. Shaded windows mark ranges."),
+        nbformat.v4.new_markdown_cell("## Glossary\n| term | meaning |\n|---|---|\n| **dose** (mg) | one intake |\n"),
+        nbformat.v4.new_markdown_cell("## Takeaways\n- one thing\n\nNext: [00](00.ipynb)."),
+    ])
+    path = tmp_path / "99_test.ipynb"
+    nbformat.write(nb, path)
+    deck = slides.build_slides(slides.parts(path))
+    assert [s.kind for s in deck] == ["title", "content", "takeaways"]
+    assert deck[1].heading == "Reading the figures · Glossary"
+    assert deck[1].bullets == ["Reading the figures: Units on every axis.", "Glossary: dose (mg): one intake; …"]
+    assert "Shaded windows mark ranges." in deck[1].notes and "one intake" in deck[1].notes
