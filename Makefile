@@ -12,6 +12,7 @@ LAB_PORT ?= 8888
 START    ?= notebooks/00_start_here.ipynb
 APP_PORT ?= 8866
 PRESENT  ?= 0
+PREHEAT  ?= 0
 HANDOUTS ?= build/handouts
 FIGURES  ?= build/figures
 BUNDLE   ?= build/bundle
@@ -35,7 +36,8 @@ help:
 	@echo "            (tests/browser drives Chromium: apt-get install chromium; without it they skip,"
 	@echo "             CLONAEDU_BROWSER_TESTS=required makes that a failure, =off skips them)"
 	@echo "make notebooks  re-execute every notebook in place (authors only)"
-	@echo "make app    the course as an app in Voila, code hidden (PRESENT=1: projector style)"
+	@echo "make app    the course as an app in Voila, code hidden (PRESENT=1: projector style;"
+	@echo "            PREHEAT=1: each notebook rendered ahead in its own kernel, so pages open at once)"
 	@echo "make handouts   each notebook as HTML (and PDF when Chromium is installed) in $(HANDOUTS)/"
 	@echo "make figures    every course figure as PNG, SVG and alt text in $(FIGURES)/"
 	@echo "make bundle     the instructor bundle (answer key, handouts, figures, slides, worksheets) in $(BUNDLE)/ and $(BUNDLE).zip"
@@ -92,7 +94,7 @@ clean:
 # links between notebooks work; the start page is printed below.
 app: $(VENV)/.installed-lab
 	@printf '\nclonaedu app view (Voila): open http://$(APP_HOST):$(APP_PORT)/voila/render/$(notdir $(START))\n  (stop the server with Ctrl-C)\n\n'
-	CLONAEDU_PRESENT=$(PRESENT) $(BIN)/voila $(dir $(START)) --Voila.ip=$(LAB_IP) --port=$(APP_PORT) --Voila.port_retries=0 $(NO_BROWSER)
+	CLONAEDU_PRESENT=$(PRESENT) $(BIN)/voila $(dir $(START)) --Voila.ip=$(LAB_IP) --port=$(APP_PORT) --Voila.port_retries=0 $(NO_BROWSER) $(if $(filter 1,$(PREHEAT)),--preheat_kernel=True)
 
 handouts: $(VENV)/.installed-lab
 	$(PY) -m clonaedu.cli handouts --out $(HANDOUTS)

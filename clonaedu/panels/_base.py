@@ -34,6 +34,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import Collection
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Annotation, Text
@@ -71,6 +72,8 @@ class FigurePanel(widgets.VBox):
         self.message.add_class(_a11y.MESSAGE_CLASS)
         self._background = None
         self._backgrounds: dict = {}  # key -> background, see render()
+        self._layouts: dict = {}  # key -> (animated artists in the layout, where the axes were) at its drawing
+        self._start_places = _axes_places(self.figure)  # where the axes are before any layout
         self._frames: dict = {}  # frame key -> PNG bytes, see render()
         self._generations: dict = {}  # id(background) -> (background, its number)
         self.renders = 0
@@ -109,19 +112,37 @@ class FigurePanel(widgets.VBox):
         limits): a full render of a key drawn before reuses its background, so a control that
         flips between a few axis ranges redraws only its curves."""
         canvas = self.figure.canvas
+        solved = isinstance(self.figure.get_layout_engine(), (ConstrainedLayoutEngine, TightLayoutEngine))
         cached = self._backgrounds.get(key) if full and key is not None else None
+        layout = None
+        if key is not None and solved:
+            # the layout engine places the axes around every artist in the layout, the animated
+            # ones too: a background is reused only where those are as they were
+            try:
+                layout = tuple(_state(a, placed=False) for a in self._animated if a.get_in_layout())
+            except TypeError:
+                layout = cached = None
+            if cached is not None and self._layouts.get(key, (None,))[0] != layout:
+                cached = None
         drawn = False
         if cached is not None:
             self._background = cached
+            _place_axes(self._layouts[key][1])  # where the layout put the axes for this background
         elif full or self._background is None:
             apply_look(self.figure)  # projector look: heavier lines, including new artists
+            if solved:
+                # the layout is solved from where the axes started, as in a new panel: the same
+                # content gets the same layout whatever was drawn before
+                _place_axes(self._start_places)
             canvas.draw()  # animated artists are skipped here ...
             drawn = True
             self._background = canvas.copy_from_bbox(self.figure.bbox)
             if key is not None:
                 if len(self._backgrounds) >= _MAX_BACKGROUNDS:  # a few full frames, not unbounded memory
+                    self._layouts.pop(next(iter(self._backgrounds)), None)
                     self._backgrounds.pop(next(iter(self._backgrounds)))
                 self._backgrounds[key] = self._background
+                self._layouts[key] = (layout, _axes_places(self.figure))
         # A frame shown before (the same background, the animated artists in the same state)
         # comes from the frame cache: the same bytes, without drawing or encoding them again.
         frame_key = _frame_key(self._generation(self._background), self.figure, self._animated) \
@@ -358,6 +379,21 @@ def _scale_widths(widget: widgets.Widget, factor: float) -> None:
         _scale_widths(child, factor)
 
 
+# -- axes places ------------------------------------------------------------------------------
+def _axes_places(figure: Figure) -> list:
+    """Each axes with its positions (the layout engine sets them at each full draw)."""
+    return [(ax, ax._originalPosition.frozen(), ax._position.frozen()) for ax in figure.axes]
+
+
+def _place_axes(places) -> None:
+    """Put the axes back where they were when a cached background was drawn: with a layout
+    engine on, another full draw since may have moved them (``_set_position`` keeps the axes
+    in the layout, unlike ``set_position``)."""
+    for ax, original, active in places:
+        ax._set_position(original, which="original")
+        ax._set_position(active, which="active")
+
+
 # -- the frame cache's key ------------------------------------------------------------------
 _GENERATIONS = itertools.count(1)
 
@@ -400,8 +436,9 @@ def _font(text) -> tuple:
             prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
 
 
-def _state(artist) -> tuple:
-    """Everything that decides how ``artist`` draws (raises TypeError for a kind not known here)."""
+def _state(artist, placed: bool = True) -> tuple:
+    """Everything that decides how ``artist`` draws (raises TypeError for a kind not known here);
+    ``placed=False`` leaves out its transform to the screen (where the layout put its axes)."""
     common = (type(artist).__qualname__, artist.get_visible(), _frozen(artist.get_alpha()), artist.get_zorder(),
               artist.get_clip_on(), artist.get_rasterized(), artist.get_agg_filter() is None,
               artist.get_path_effects() == [], artist.get_sketch_params())
@@ -412,7 +449,8 @@ def _state(artist) -> tuple:
     transform = artist.get_transform()
     if not transform.is_affine:
         raise TypeError("a non-affine transform")
-    common += (_frozen(transform.get_matrix()),)
+    if placed:
+        common += (_frozen(transform.get_matrix()),)
     if isinstance(artist, Line2D):
         return common + _props(artist, _LINE) + (_frozen(np.asarray(artist.get_xydata(), dtype=float)),)
     if isinstance(artist, Text):
@@ -421,12 +459,12 @@ def _state(artist) -> tuple:
         extra = ()
         if isinstance(artist, Annotation):
             extra = (_frozen(tuple(float(v) for v in artist.xy)), _frozen(artist.xycoords),
-                     _frozen(artist.get_anncoords()), None if arrow is None else _state(arrow))
+                     _frozen(artist.get_anncoords()), None if arrow is None else _state(arrow, placed))
         elif arrow is not None:
             raise TypeError("text with an arrow")
         return (common + _props(artist, _TEXT) + _font(artist)
                 + (_frozen(tuple(float(v) for v in artist.get_unitless_position())),
-                   None if bbox is None else _state(bbox)) + extra)
+                   None if bbox is None else _state(bbox, placed)) + extra)
     if isinstance(artist, Patch):
         return (common + _props(artist, _PATCH) + _path(artist.get_path())
                 + (_frozen(artist.get_patch_transform().get_matrix()),))

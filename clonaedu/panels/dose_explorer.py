@@ -96,7 +96,9 @@ class DoseExplorer(FigurePanel):
         self.artists = {**plots.dose_spectrum(self.ax, self.placement)}
         self.set_animated_artists([self.artists["marker"], self.artists["callout"]])
         self._update_message()
-        self.render(full=True)
+        # what the background shows: the context's zones and landmarks, and the axis range
+        weight = self.weight.value if self.population.value == "pediatric" else None
+        self.render(full=True, key=(self.indication.value, self.population.value, weight, self.ax.get_xlim()))
 
     def refresh(self) -> None:
         self._on_context({"owner": None})

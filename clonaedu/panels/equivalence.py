@@ -139,7 +139,10 @@ class EquivalenceExplorer(FigurePanel):
         self.artists = compare_plots.equivalence_bars(self.ax, self.result, x_max_mg=self._x_max())
         self.set_animated_artists(self._moving())
         self._update_message()
-        self.render(full=True)
+        # what the background shows: the pair's tables, axis labels and range
+        ax = self.ax
+        self.render(full=True, key=(self.drug.value, self.to.value, ax.get_xlim(), ax.get_ylim(), ax.get_xlabel(),
+                                    tuple(t.get_text() for t in ax.get_yticklabels())))
 
     def refresh(self) -> None:
         self._on_drugs({"owner": None})
