@@ -64,7 +64,14 @@ class Folded:
 
     def _inner(self) -> str:
         md = getattr(self.content, "_repr_markdown_", None)
-        return md() if md else str(self.content)
+        if md:
+            return md()
+        bundle = getattr(self.content, "_repr_mimebundle_", None)
+        if bundle:  # a course figure: its <img> with alt text, inside the fold
+            html_text = bundle().get("text/html")
+            if html_text:
+                return html_text
+        return str(self.content)
 
     def _repr_markdown_(self) -> str:
         return f"<details><summary>{self.summary}</summary>\n\n{self._inner()}\n\n</details>"
