@@ -649,6 +649,10 @@ RECOMPUTE = {
     "q09-range-1mg": _range_1mg,
     "q09-daily-equivalent": lambda: compare.equivalent("clonazepam", dosing.daily_total(0.5, 2)).per_table["va_dod_2021"],
     "q09-lorazepam": _lorazepam,
+    "q09-tid-range": lambda: (lambda e: f"{e.low_mg:g} to {e.high_mg:g} mg")(
+        compare.equivalent("clonazepam", dosing.daily_total(0.5, 3))),
+    "q09-lorazepam-daily": lambda: (lambda e: f"{e.low_mg:g} mg by both tables" if e.tables_agree else None)(
+        compare.equivalent("clonazepam", dosing.daily_total(0.5, 2), "lorazepam")),
     "q09-tables-agree": _tables_agree,
     "q09-shortest-half-life": _shortest_half_life,
     "q08-order-above-maximum": lambda: dosing.daily_total(2.5, 2) - dosing.landmarks().loc["maximum", "high"],
