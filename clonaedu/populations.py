@@ -376,7 +376,8 @@ class PresetComparison:
         change = self.clearance_change
         ratio = self.average_ratio
         return (
-            f"{f.label}: preset {p.name} (illustrative size, direction from {f.source_id}). Clearance "
+            f"{f.label}: illustrative curve, not a prediction (the direction is from the sources, the size is the "
+            f"course's assumption). Clearance "
             f"{p.cl_l_per_h:.3g} L/h instead of {self.typical.cl_l_per_h:.3g} L/h ({abs(change) * 100:.0f}% "
             f"{'lower' if change < 0 else 'higher'}); half-life about {p.terminal_half_life_h:.0f} h instead of "
             f"{self.typical.terminal_half_life_h:.0f} h. Average steady-state level "
@@ -482,9 +483,10 @@ class Combination:
             ratio = o.cavg_ss_ng_ml / t.cavg_ss_ng_ml
             if len(curve) > 1:
                 parts.append(f"The curve applies both clearance changes together ({' and '.join(f.short_label for f in curve)}); "
-                             "multiplying them is the course's assumption, no source measured the combination.")
+                             "multiplying them is the course's assumption, no source measured the combination, and the "
+                             "effects are not known to net out in a real person. Illustrative, not a prediction.")
             else:
-                parts.append(f"The curve is the {curve[0].short_label} preset (direction from {curve[0].source_id}).")
+                parts.append(f"The curve is the {curve[0].short_label} preset: illustrative, not a prediction.")
             parts.append(
                 f"Clearance {p.cl_l_per_h:.3g} L/h instead of {self.typical.cl_l_per_h:.3g} L/h "
                 f"({abs(change) * 100:.0f}% {'lower' if change < 0 else 'higher'}, illustrative size); half-life about "
@@ -643,6 +645,24 @@ def _curve_text(f: Factor) -> str:
     return _CURVE_TEXT[f.direction]
 
 
+#: Short names students read for the sources of the population statements (the full
+#: references, with their ids, are at the end of each notebook).
+SOURCE_NAMES = {
+    "fda_klonopin_2023": "US label 2023",
+    "fda_clonazepam_generic": "US generic label",
+    "fda_klonopin_pk_label": "US label, older edition",
+    "beers2023": "Beers 2023",
+    "uk_clonazepam_smpc": "UK product information",
+    "khoo1980": "Khoo 1980 study",
+    "lai1978": "Lai 1978 study",
+}
+
+
+def source_name(source_id: str) -> str:
+    """A short name for ``source_id`` that a student can read (the id itself if none is set)."""
+    return SOURCE_NAMES.get(source_id, source_id)
+
+
 def overview_table(kind: str | None = None):
     """Every population and medicine with what each source says in a few words (verified
     statements only) and what the who-needs-less panel draws for it."""
@@ -650,7 +670,7 @@ def overview_table(kind: str | None = None):
 
     rows = []
     for f in factors(kind):
-        says = "; ".join(f"{r.says} ({r.source_id})" for r in statements(f.factor_id).itertuples(index=False))
+        says = "; ".join(f"{r.says}: {source_name(r.source_id)}" for r in statements(f.factor_id).itertuples(index=False))
         rows.append({"who": f.label, "says": says, "curve": _curve_text(f)})
     return table(pd.DataFrame(rows), {"who": "who", "says": "what the sources say", "curve": "in the panel"})
 

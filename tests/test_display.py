@@ -19,3 +19,14 @@ def test_folded_text_and_empty_summary():
     assert "plain words" in folded("plain words")._repr_markdown_()
     with pytest.raises(ValueError, match="summary"):
         folded("x", " ")
+
+
+def test_folded_figure_keeps_its_image_and_alt_text_inside_the_fold():
+    from clonaedu import plots
+    from clonaedu.display import folded
+
+    fig = plots.half_life_figure()
+    md = folded(fig, "The figure")._repr_markdown_()
+    assert md.startswith("<details><summary>The figure</summary>") and md.rstrip().endswith("</details>")
+    assert '<img src="data:image/png;base64,' in md and f'alt="' in md
+    assert "[Figure:" not in md  # the image itself, not its text stand-in

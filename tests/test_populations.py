@@ -248,7 +248,7 @@ def test_compare_with_typical_values():
     assert c.typical_summary.cavg_ss_ng_ml == pytest.approx(0.9 * 1000 / 3.3 / 24, rel=1e-9)
     assert c.other_summary.time_to_90pct_steady_state_h > c.typical_summary.time_to_90pct_steady_state_h
     text = c.describe()
-    assert "24% lower" in text and "32% higher" in text and "illustrative size" in text
+    assert "24% lower" in text and "32% higher" in text and "illustrative curve, not a prediction" in text
     inducer = populations.compare_with_typical("phenytoin", 2.0, 1)
     assert inducer.average_ratio == pytest.approx(3.3 / 4.95)
     assert "lower" in inducer.describe().split("Average")[1]
@@ -296,7 +296,8 @@ def test_each_curve_direction_is_sourced_to_the_statement_that_gives_it():
     liver = populations.factor("liver_disease")
     says = populations.statements("liver_disease").set_index("source_id").loc[[liver.source_id], "statement"]
     assert any("impair its elimination" in s for s in says)
-    assert "direction from fda_klonopin_2023" in populations.compare_with_typical("liver_disease").describe()
+    assert "illustrative curve, not a prediction" in populations.compare_with_typical("liver_disease").describe()
+    assert "fda_klonopin_2023" not in populations.compare_with_typical("liver_disease").describe()  # no ids in student text
 
 
 # -- dose sets ----------------------------------------------------------------------------------------

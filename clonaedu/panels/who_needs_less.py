@@ -51,7 +51,7 @@ def _no_curve_reason(f: populations.Factor) -> str:
 def _preset_sources() -> list[str]:
     """The model's main source and the source of each drawn preset's direction (the
     statements under the figure name their own sources)."""
-    ids = ["crevoisier2003"] + [f.source_id for f in populations.factors() if f.changes_curve]
+    ids = ["clonaedu_model", "crevoisier2003"] + [f.source_id for f in populations.factors() if f.changes_curve]
     return list(dict.fromkeys(ids))
 
 
@@ -230,7 +230,8 @@ class WhoNeedsLessPanel(FigurePanel):
         student's reading path)."""
         rows = populations.statements(f.factor_id)  # the course's statements (unverified rows stay in data/)
         items = "".join(
-            f"<li><b>{html.escape(r.says)}</b> ({html.escape(r.source_id)}): {html.escape(r.statement)}</li>"
+            f"<li><b>{html.escape(r.says)}</b> ({html.escape(populations.source_name(r.source_id))}): "
+            f"{html.escape(r.statement)}</li>"
             for r in rows.itertuples(index=False)
         )
         note = ""  # provenance (what was left out and why) is for maintainers: data/ and "About the sources"

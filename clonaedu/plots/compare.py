@@ -135,7 +135,7 @@ def half_life_figure(*, include_unverified: bool = False) -> StaticFigure:
     if differ:
         note += " " + differ
     if left_out:
-        note += f"\nNot shown (half-life not verified in a primary source): {', '.join(left_out)}."
+        note += f"\nNot shown (no half-life in this table's checked copy): {', '.join(left_out)}."
     label_rows = compare.label_half_lives(include_unverified=include_unverified)
     label_ids = list(label_rows.loc[label_rows["drug"].isin(table["drug"]), "source_id"])
     add_footer(fig, [*";".join(table["source_id"]).split(";"), *label_ids], note=note)
@@ -339,7 +339,8 @@ def onset_dependence_figure(*, include_unverified: bool = False) -> StaticFigure
     alt = ("Schematic grid, not a graph of data: columns are kinds of onset of benefit and rows are kinds of "
            "dependence or withdrawal concern, in words. " + "; ".join(described) + ".")
     if unplaced:
-        alt += f" Not placed because neither is in the course's sources: {', '.join(unplaced)}."
+        alt += (f" Not placed because the course's sources give no onset or dependence facts for "
+                f"{'it' if len(unplaced) == 1 else 'them'}: {', '.join(unplaced)}.")
     return StaticFigure(fig, alt)
 
 
