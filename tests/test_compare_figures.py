@@ -76,7 +76,7 @@ def test_longest_half_life_at_the_top():
 def test_unverified_rows_are_left_out_and_said_so(half_life):
     assert "alprazolam" not in [t.get_text().lower() for t in half_life.figure.axes[0].get_yticklabels()]
     assert "alprazolam" in _footer_text(half_life.figure)
-    assert "Not shown because the half-life is not verified: alprazolam" in half_life.alt
+    assert "Not shown because the course has no checked half-life for it: alprazolam" in half_life.alt
     with_unverified = cplots.half_life_figure(include_unverified=True)
     assert "Alprazolam" in [t.get_text() for t in with_unverified.figure.axes[0].get_yticklabels()]
     assert "Not shown" not in with_unverified.alt

@@ -135,7 +135,7 @@ def half_life_figure(*, include_unverified: bool = False) -> StaticFigure:
     if differ:
         note += " " + differ
     if left_out:
-        note += f"\nNot shown (no half-life in this table's checked copy): {', '.join(left_out)}."
+        note += f"\nNot shown (the course has no checked half-life for it): {', '.join(left_out)}."
     label_rows = compare.label_half_lives(include_unverified=include_unverified)
     label_ids = list(label_rows.loc[label_rows["drug"].isin(table["drug"]), "source_id"])
     add_footer(fig, [*";".join(table["source_id"]).split(";"), *label_ids], note=note)
@@ -154,7 +154,7 @@ def half_life_figure(*, include_unverified: bool = False) -> StaticFigure:
     if differ:
         alt += " " + differ
     if left_out:
-        alt += f" Not shown because the half-life is not verified: {', '.join(left_out)}."
+        alt += f" Not shown because the course has no checked half-life for it: {', '.join(left_out)}."
     return StaticFigure(fig, alt)
 
 
