@@ -195,7 +195,7 @@ def test_statements_show_the_source_and_hide_unverified_rows(who):
     html = who.statements.value
     assert "Boxed warning" in html and "US label 2023" in html
     assert "unverified" not in html and "data/" not in html  # no maintainer language for students
-    assert "beers_opioid" not in html and "lists an opioid together" not in html
+    assert "beers_opioid" not in html and "lists an opioid together" in html  # Beers Table 5, checked in a formulary copy
 
 
 def test_enzyme_inducer_is_drawn_below_in_blue(who):

@@ -109,7 +109,7 @@ def test_statements_carry_what_each_source_says():
     liver = populations.statements("liver_disease").set_index("statement_id")
     assert liver.loc["contraindication", "says"] == "Contraindicated"
     assert populations.statements("renal_impairment").set_index("statement_id").loc["renal_caution", "says"] == "Caution"
-    assert populations.statements("opioids").says.tolist() == ["Boxed warning"]
+    assert populations.statements("opioids").says.tolist() == ["Boxed warning", "Avoid the combination"]
     phenytoin = populations.statements("phenytoin").set_index("statement_id")
     assert "46 to 58%" in phenytoin.loc["khoo_phenytoin", "statement"]
     others = populations.statements("enzyme_inducers").set_index("statement_id")
@@ -121,13 +121,14 @@ def test_statements_carry_what_each_source_says():
     assert "three or more CNS-active" in populations.statements("three_cns_drugs").statement[0]
 
 
-def test_statements_from_memory_are_marked_unverified_and_hidden():
-    rows = data.table("population_statements")
-    unverified = set(rows[rows.status == "unverified"].statement_id)
-    assert unverified == {"beers_opioid", "beers_exceptions"}
-    assert (rows[rows.status == "unverified"].verification.str.contains("memory")).all()
-    assert "beers_exceptions" not in set(populations.statements("older_adults").statement_id)
-    assert "beers_exceptions" in set(populations.statements("older_adults", include_unverified=True).statement_id)
+def test_beers_rows_once_from_memory_are_now_checked_and_shown():
+    rows = data.table("population_statements").set_index("statement_id")
+    assert not (rows.status == "unverified").any()
+    for sid in ("beers_opioid", "beers_exceptions"):  # read in a formulary copy of Beers 2023 Tables 5 and 2
+        assert rows.loc[sid, "status"] == "verified_secondary" and "formulary" in rows.loc[sid, "verification"]
+    assert "seizure disorders" in rows.loc["beers_exceptions", "statement"]
+    assert "overdose" in rows.loc["beers_opioid", "statement"]
+    assert "beers_exceptions" in set(populations.statements("older_adults").statement_id)
 
 
 def test_the_2023_label_changes_and_the_beers_framing_are_stated():
