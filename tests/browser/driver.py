@@ -323,7 +323,8 @@ class Control:
             el.select_option(values)
             return f"select {values}"
         if self.kind == "toggle buttons":
-            button = el.locator("button:not(.mod-active)").first
+            button = (el.locator("button:not(.mod-active)").first if hasattr(el, "locator")
+                      else el.query_selector("button:not(.mod-active)"))  # all_controls gives handles
             text = button.inner_text().strip()
             button.click()
             return f"press '{text}'"
