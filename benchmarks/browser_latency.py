@@ -103,7 +103,7 @@ def measure_control(page, index: int, controls, control, changes: int, warmup: i
     samples, missed, in_a_row = [], 0, 0
     measure_control.first_ok = None
     measure_control.what = "figure"
-    for i in range(warmup + changes):
+    for i in range(warmup + changes + (warmup + changes) % 2):  # an even count: a toggle ends as it began
         if control.kind == "button":  # untimed: give the click something to do
             if first_slider is not None and first_slider is not control:
                 _arm_and_change(page, index, first_slider, timeout_ms)
@@ -113,8 +113,9 @@ def measure_control(page, index: int, controls, control, changes: int, warmup: i
         if result["ok"] and result["what"] == "message":  # only the message changes: no need to wait long
             measure_control.what, timeout_ms = "message", min(timeout_ms, 800)
         if result["ok"] and result["t0"] is not None:
-            if measure_control.first_ok is None:
-                measure_control.first_ok = time.monotonic()
+            if measure_control.first_ok is None:  # when the change was on screen (not when we heard)
+                late_ms = page.evaluate("() => performance.now()") - result["tShown"]
+                measure_control.first_ok = time.monotonic() - late_ms / 1000
             in_a_row = 0
             if i >= warmup:
                 samples.append(result["tShown"] - result["t0"])
