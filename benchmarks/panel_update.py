@@ -179,9 +179,14 @@ def _values(panel_name: str, name: str, w: widgets.Widget) -> list:
 
 def _nudge(panel) -> None:
     """Move the panel's first slider to the other end (untimed, between two clicks)."""
-    slider = next(c for c in _base._value_controls(panel._controls)
-                  if isinstance(c, (widgets.FloatSlider, widgets.IntSlider, widgets.SelectionSlider))
-                  and not c.disabled)
+    controls = [c for c in _base._value_controls(panel._controls) if not c.disabled]
+    slider = next((c for c in controls
+                   if isinstance(c, (widgets.FloatSlider, widgets.IntSlider, widgets.SelectionSlider))), None)
+    if slider is None:  # no slider (the dose-comparison panel): the next option of a choice
+        choice = next(c for c in controls if isinstance(c, (widgets.ToggleButtons, widgets.Dropdown)))
+        values = [v for _, v in choice.options] if isinstance(choice.options[0], tuple) else list(choice.options)
+        choice.value = values[(values.index(choice.value) + 1) % len(values)]
+        return
     if isinstance(slider, widgets.SelectionSlider):
         options = [v for _, v in slider.options]
         slider.value = options[0] if slider.value != options[0] else options[-1]
