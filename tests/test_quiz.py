@@ -544,12 +544,6 @@ def _range_1mg():
     return f"{e.low_mg:g} to {e.high_mg:g} mg: the tables disagree"
 
 
-def _lorazepam():
-    e = compare.equivalent("clonazepam", 1, "lorazepam")
-    assert e.tables_agree
-    return e.low_mg
-
-
 def _tables_agree():
     table = compare.equivalence_table().set_index("drug")
     return _equivalent_choice("q09-tables-agree", lambda drug: bool(table.loc[drug, "tables_agree"]))
@@ -648,7 +642,6 @@ RECOMPUTE = {
     "q09-ashton-clonazepam": lambda: compare.equivalent("clonazepam", 0.5).per_table["ashton_2002"],
     "q09-range-1mg": _range_1mg,
     "q09-daily-equivalent": lambda: compare.equivalent("clonazepam", dosing.daily_total(0.5, 2)).per_table["va_dod_2021"],
-    "q09-lorazepam": _lorazepam,
     "q09-tid-range": lambda: (lambda e: f"{e.low_mg:g} to {e.high_mg:g} mg")(
         compare.equivalent("clonazepam", dosing.daily_total(0.5, 3))),
     "q09-lorazepam-daily": lambda: (lambda e: f"{e.low_mg:g} mg by both tables" if e.tables_agree else None)(
