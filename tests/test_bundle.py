@@ -88,11 +88,23 @@ def test_the_answer_key_has_every_bank_question_and_every_folded_check(built):
         assert html.escape(row.strip(), quote=False) in page, row
 
 
+def _figures_in(output) -> int:
+    """Figures a saved output shows: one for a PNG output (its HTML twin is the same figure);
+    for an HTML or Markdown output (a figure folded into a <details>), each <img> in it, except the
+    accessibility script's invisible trigger image (src="data:,")."""
+    data = output.get("data", {})
+    if "image/png" in data:
+        return 1
+    shown = "text/html" if "text/html" in data else "text/markdown"
+    html = "".join(data.get(shown, ""))
+    return len([img for img in re.findall(r"<img\b[^>]*>", html) if 'src="data:,"' not in img])
+
+
 def test_handouts_for_every_notebook_with_alt_text_on_every_figure(built):
     for path in NOTEBOOKS:
         page = _text(built.folder / "handouts" / f"{path.stem}.html")
         images = re.findall(r"<img\b[^>]*>", page)
-        saved = sum("image/png" in o.get("data", {}) for c in nbformat.read(path, as_version=4).cells
+        saved = sum(_figures_in(o) for c in nbformat.read(path, as_version=4).cells
                     for o in c.get("outputs", []))
         assert len(images) == saved, path.name
         for img in images:

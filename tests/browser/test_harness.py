@@ -51,7 +51,7 @@ def test_the_checks_flag_stderr_and_a_panel_that_does_not_react(voila_server, vo
         driver.start_voila_load(page, voila_server, "selftest/broken.ipynb")
         driver.finish_voila_load(page)
         panels = driver.wait_for_panels(page, 1)
-        assert len(panels) == 1 and driver.panel_controls(panels[0]) == ["slider"]
+        assert len(panels) == 1 and driver.panel_controls(panels[0]) == ["slider", "button"]  # the slider, then Reset
         assert "something went wrong" in " ".join(page.locator(driver.STDERR).all_inner_texts())
         with pytest.raises(AssertionError, match="did not change|unchanged"):
             driver.check_panel_reacts(page, panels[0], timeout_s=3)
