@@ -172,11 +172,13 @@ def test_figures_command_writes_into_a_new_folder(tmp_path, monkeypatch, capsys)
     (["handouts", "--out", "x", "--notebook", "11"], "unknown notebook '11'; choose from 00, 01"),
     (["handouts", "--out", "x", "--pdf", "--no-pdf"], "not allowed with argument"),
 ])
-def test_bad_arguments_exit_2(argv, message, capsys):
+def test_bad_arguments_exit_2(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # should an argument list become valid, it writes here, not into the repo
     with pytest.raises(SystemExit) as exit_info:
         cli.main(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+    assert not any(tmp_path.iterdir()), "a refused command wrote files"
 
 
 def test_out_must_be_a_folder(tmp_path, capsys):
