@@ -310,6 +310,14 @@ def build_slides(nb: NotebookParts, figure_files: dict[str, tuple[str, str]] | N
     run: list[Section] = []  # figure-less sections with no check, waiting to share one slide
 
     def flush() -> None:
+        previous = slides[-1] if len(slides) > 1 else None
+        if run and previous is not None and previous.figure is not None:
+            # text-only sections after a figure slide: their text is said over that figure (notes),
+            # so the deck stays a sequence of pictures with questions, not pages of prose
+            previous.notes = (previous.notes + " " + " ".join(
+                f"{s.heading}. " + " ".join(plain(p) for p in s.prose) for s in run)).strip()
+            run.clear()
+            return
         if len(run) == 1:
             section = run[0]
             slides.append(Slide(clip(section.heading, 12), text=clip(_first_sentence(section.prose[0]), 35),
@@ -336,6 +344,12 @@ def build_slides(nb: NotebookParts, figure_files: dict[str, tuple[str, str]] | N
             # no figure to show: the section's question is its slide; its text goes to the notes
             slide = predict(checks.pop(0), None, clip(section.heading, 12))
             slide.notes = (prose + " " + slide.notes).strip()
+            if checks:  # the section's other questions join this slide (notes), not slides of their own
+                slide.notes += " " + " ".join(predict(c, None).notes for c in checks)
+                if not slide.bullets and slide.text:
+                    slide.bullets, slide.text = [slide.text], ""
+                slide.bullets += [clip(plain(_MARKER.sub("", c.prompt)), 18) for c in checks[:3 - len(slide.bullets)]]
+                checks = []
             slides.append(slide)
         elif section.prose or figure is not None:
             slides.append(Slide(clip(section.heading, 12), text=clip(_first_sentence(section.prose[0]) if section.prose else "", 35),
