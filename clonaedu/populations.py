@@ -338,20 +338,10 @@ def _unit_summary(params: pk.Params, doses_per_day: int) -> pk.Summary:
     return pk.summary(regimen_for(1.0, doses_per_day, days=2), params)
 
 
-@dataclass(frozen=True)
-class PresetComparison:
-    """A population's or medicine's preset against the typical adult, same regimen.
-
-    ``other`` and ``other_summary`` are None when no curve changes. Concentrations in the
-    summaries are for ``total_mg_per_day``. Illustrative model, not a prediction."""
-
-    factor: Factor
-    total_mg_per_day: float
-    doses_per_day: int
-    typical: pk.Params
-    other: pk.Params | None
-    typical_summary: pk.Summary
-    other_summary: pk.Summary | None
+class _AgainstTypical:
+    """What a comparison with the typical adult derives from its fields (``typical``, ``other``
+    and their summaries): shared by one factor (:class:`PresetComparison`) and several
+    (:class:`Combination`)."""
 
     @property
     def clearance_change(self) -> float | None:
@@ -366,6 +356,29 @@ class PresetComparison:
         if self.other_summary is None:
             return None
         return self.other_summary.cavg_ss_ng_ml / self.typical_summary.cavg_ss_ng_ml
+
+
+def _summaries(typical: pk.Params, other: pk.Params | None, doses_per_day: int,
+               total_mg_per_day: float) -> tuple[pk.Summary, pk.Summary | None]:
+    """The typical adult's and the other curve's summaries for ``total_mg_per_day``."""
+    return (_scaled(_unit_summary(typical, doses_per_day), total_mg_per_day),
+            None if other is None else _scaled(_unit_summary(other, doses_per_day), total_mg_per_day))
+
+
+@dataclass(frozen=True)
+class PresetComparison(_AgainstTypical):
+    """A population's or medicine's preset against the typical adult, same regimen.
+
+    ``other`` and ``other_summary`` are None when no curve changes. Concentrations in the
+    summaries are for ``total_mg_per_day``. Illustrative model, not a prediction."""
+
+    factor: Factor
+    total_mg_per_day: float
+    doses_per_day: int
+    typical: pk.Params
+    other: pk.Params | None
+    typical_summary: pk.Summary
+    other_summary: pk.Summary | None
 
     def describe(self) -> str:
         """The comparison in one or two plain sentences, with the numbers it rests on."""
@@ -402,10 +415,7 @@ def compare_with_typical(name, total_mg_per_day=1.0, doses_per_day: int = 2,
     n = _schedule(doses_per_day)
     base = _params(typical)
     other = params_for(f.factor_id)
-    return PresetComparison(
-        f, total, n, base, other, _scaled(_unit_summary(base, n), total),
-        None if other is None else _scaled(_unit_summary(other, n), total),
-    )
+    return PresetComparison(f, total, n, base, other, *_summaries(base, other, n, total))
 
 
 # -- factors together ------------------------------------------------------------------------
@@ -445,7 +455,7 @@ def combined_params(names, typical: pk.Params | None = None) -> pk.Params | None
 
 
 @dataclass(frozen=True)
-class Combination:
+class Combination(_AgainstTypical):
     """Several populations or medicines together against the typical adult, same regimen.
 
     ``curve_factors`` change the curve (a sourced pharmacokinetic direction); ``other_factors``
@@ -479,8 +489,7 @@ class Combination:
         curve, rest = self.curve_factors, self.other_factors
         if self.other is not None:
             o, t, p = self.other_summary, self.typical_summary, self.other
-            change = p.cl_l_per_h / self.typical.cl_l_per_h - 1
-            ratio = o.cavg_ss_ng_ml / t.cavg_ss_ng_ml
+            change, ratio = self.clearance_change, self.average_ratio
             if len(curve) > 1:
                 parts.append(f"The curve applies both clearance changes together ({' and '.join(f.short_label for f in curve)}); "
                              "multiplying them is the course's assumption, no source measured the combination, and the "
@@ -510,8 +519,7 @@ def compare_combined(names, total_mg_per_day=1.0, doses_per_day: int = 2,
     n = _schedule(doses_per_day)
     base = _params(typical)
     other = combined_params([f.factor_id for f in fs], base)
-    return Combination(fs, total, n, base, other, _scaled(_unit_summary(base, n), total),
-                       None if other is None else _scaled(_unit_summary(other, n), total))
+    return Combination(fs, total, n, base, other, *_summaries(base, other, n, total))
 
 
 # -- dose sets -------------------------------------------------------------------------------
