@@ -144,6 +144,7 @@ class Frames:
     states: dict[str, list] = field(default_factory=dict)  #: "i,j,k" -> [image, alt, message]
     skipped: int = 0                                        #: combinations a panel refused
     sources: list[str] = field(default_factory=list)       #: every source a figure's footer names
+    start: list[int] = field(default_factory=list)         #: per control, the notebook's starting value
     seconds: float = 0.0
 
     @property
@@ -225,6 +226,9 @@ def render_frames(page: Page, *, max_frames: int = MAX_FRAMES) -> Frames:
         raise PageError(f"page {page.slug}: {len(combos)} combinations is over the budget of "
                         f"{max_frames} frames; offer fewer values (and say so in the page's note)")
     frames = Frames(controls)
+    for control in controls:  # where the notebook starts, read before any control moves
+        value = getattr(panel, control.name).value
+        frames.start.append(control.values.index(value) if value in control.values else 0)
     seen: dict[str, int] = {}
     for index in combos:
         if not _apply(panel, controls, index):
@@ -367,12 +371,7 @@ def _json(value) -> str:
 
 def page_html(page: Page, frames: Frames) -> str:
     """The self-contained page for ``page`` with its rendered ``frames``."""
-    panel_start = page.build()
-    start = []
-    for control in frames.controls:
-        value = getattr(panel_start, control.name).value
-        start.append(control.values.index(value) if value in control.values else 0)
-    _close(panel_start)
+    start = frames.start
     payload = {"controls": [{"name": c.name, "labels": c.labels} for c in frames.controls],
                "images": frames.images, "states": frames.states}
     entry = course.by_number(page.notebook)
